@@ -1,0 +1,96 @@
+"""`modelreg`: serve the registry and manage its database."""
+
+from __future__ import annotations
+
+import click
+
+from modelreg import __version__
+
+DB_URL_HELP = "Database URL (env MODELREG_DATABASE_URL; default sqlite:///./modelreg.db)"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="modelreg")
+def cli() -> None:
+    """modelreg: a model registry for ML teams."""
+
+
+@cli.command()
+@click.option("--database-url", envvar="MODELREG_DATABASE_URL", help=DB_URL_HELP)
+@click.option("--host", envvar="MODELREG_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="MODELREG_PORT", default=8080, show_default=True, type=int)
+@click.option("--workers", envvar="MODELREG_WORKERS", default=1, show_default=True, type=int)
+@click.option(
+    "--migrate/--no-migrate",
+    envvar="MODELREG_MIGRATE_ON_START",
+    default=True,
+    show_default=True,
+    help="Apply database migrations at start",
+)
+@click.option("--log-level", envvar="MODELREG_LOG_LEVEL", default="info", show_default=True)
+def serve(
+    database_url: str | None, host: str, port: int, workers: int, migrate: bool, log_level: str
+) -> None:
+    """Serve the REST API (both /api/model_registry/v1 and /v1alpha3)."""
+    import os
+
+    import uvicorn
+
+    if database_url:
+        os.environ["MODELREG_DATABASE_URL"] = database_url
+    os.environ["MODELREG_MIGRATE_ON_START"] = "true" if migrate else "false"
+    if migrate and workers > 1:
+        # Migrate once here rather than racing in every worker.
+        from modelreg.config import Settings
+        from modelreg.storage.store import Store
+
+        store = Store.from_url(Settings().database_url)
+        store.bootstrap(migrate=True)
+        store.dispose()
+        os.environ["MODELREG_MIGRATE_ON_START"] = "false"
+    uvicorn.run(
+        "modelreg.server.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
+    )
+
+
+@cli.group()
+def db() -> None:
+    """Create, migrate and inspect the registry database."""
+
+
+@db.command()
+@click.option("--database-url", envvar="MODELREG_DATABASE_URL", help=DB_URL_HELP)
+def upgrade(database_url: str | None) -> None:
+    """Migrate the database to the newest schema and create the registry types."""
+    store = _store(database_url)
+    store.bootstrap(migrate=True)
+    click.echo(f"database at revision {_revision(store)}")
+
+
+@db.command()
+@click.option("--database-url", envvar="MODELREG_DATABASE_URL", help=DB_URL_HELP)
+def current(database_url: str | None) -> None:
+    """Print the schema revision of the database (and the newest one known)."""
+    from modelreg.storage.migrate import head
+
+    store = _store(database_url)
+    click.echo(f"current: {_revision(store) or 'none (empty database)'}")
+    click.echo(f"head:    {head()}")
+
+
+def _store(database_url: str | None):  # type: ignore[no-untyped-def]
+    from modelreg.config import Settings
+    from modelreg.storage.store import Store
+
+    return Store.from_url(database_url or Settings().database_url)
+
+
+def _revision(store) -> str | None:  # type: ignore[no-untyped-def]
+    from modelreg.storage.migrate import current as current_revision
+
+    return current_revision(store.engine)

@@ -1,0 +1,33 @@
+"""Server settings as data: each has a default and help text; env prefix `MODELREG_`."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the server reads at start. `modelreg serve --help` shows the same."""
+
+    model_config = SettingsConfigDict(env_prefix="MODELREG_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///./modelreg.db",
+        description="SQLAlchemy URL of the database: sqlite:///path, postgresql://..., "
+        "mysql://... (drivers: psycopg 3, PyMySQL)",
+    )
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to")
+    port: int = Field(8080, description="Port the HTTP server listens on")
+    workers: int = Field(1, ge=1, description="Server worker processes")
+    migrate_on_start: bool = Field(
+        True, description="Apply database migrations when the server starts"
+    )
+    pool_size: int = Field(10, ge=1, description="Database connections kept per worker")
+    max_body_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above it)"
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning, error")
+    sunset: str = Field(
+        "Thu, 29 Apr 2027 00:00:00 GMT",
+        description="HTTP date sent in the Sunset header of deprecated v1alpha3 responses",
+    )

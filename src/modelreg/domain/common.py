@@ -1,0 +1,61 @@
+"""Rules every entity shares: ids, clocks, names, lookups that must find exactly one."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+
+from modelreg.errors import InvalidArgument, NotFound
+from modelreg.schemas.base import INT32_MAX, MAX_NAME_LENGTH
+
+from .kinds import Kind
+from .ports import Repo
+from .records import Record
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def parse_id(raw: str | int, what: str = "id") -> int:
+    """A path or query id: a positive 32-bit integer, else 400."""
+    text = str(raw)
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= INT32_MAX:
+        raise InvalidArgument(f"invalid {what} {text!r}: must be a positive 32-bit integer")
+    return int(text)
+
+
+def child_name(prefix: str | int, name: str | None) -> str:
+    """Stored name of a child entity: `<prefix>:<name>`, a UUID standing in for no name."""
+    stored = f"{prefix}:{name or uuid.uuid4()}"
+    if len(stored) > MAX_NAME_LENGTH:
+        raise InvalidArgument(
+            f"name {name!r} is too long: with its parent prefix it must fit {MAX_NAME_LENGTH} "
+            "characters"
+        )
+    return stored
+
+
+def require(repo: Repo, kinds: Sequence[Kind], entity_id: int) -> Record:
+    record = repo.get(kinds, entity_id)
+    if record is None:
+        raise NotFound(f"no {kinds[0].label if len(kinds) == 1 else 'artifact'} with id {entity_id}")
+    return record
+
+
+def exactly_one(found: list[Record], what: str) -> Record:
+    if not found:
+        raise NotFound(f"no {what}")
+    if len(found) > 1:
+        raise InvalidArgument(f"more than one {what}; look it up by id")
+    return found[0]
+
+
+def new_record(kind: Kind, name: str | None) -> Record:
+    stamp = now_ms()
+    return Record(kind=kind, name=name, create_time=stamp, update_time=stamp)
+
+
+def touch(record: Record) -> None:
+    record.update_time = max(now_ms(), record.update_time)

@@ -1,0 +1,149 @@
+"""Use cases of registered models and model versions."""
+
+from __future__ import annotations
+
+from modelreg.errors import InvalidArgument
+from modelreg.schemas import registry as wire
+
+from .codec import apply_defaults, merge
+from .common import child_name, exactly_one, new_record, require, touch
+from .kinds import MODEL_VERSION, REGISTERED_MODEL
+from .paging import ListQuery
+from .ports import Repo, StorePort
+from .records import Page, Record
+from .values import Stored
+
+RM = (REGISTERED_MODEL,)
+MV = (MODEL_VERSION,)
+
+
+class ModelService:
+    def __init__(self, store: StorePort) -> None:
+        self.store = store
+
+    # --- registered models ---------------------------------------------------------------
+
+    def create_model(self, body: wire.RegisteredModelCreate) -> Record:
+        def work(repo: Repo) -> Record:
+            record = new_record(REGISTERED_MODEL, body.name)
+            merge(record, body)
+            apply_defaults(record)
+            return repo.insert(record)
+
+        return self.store.run(work, write=True)
+
+    def get_model(self, model_id: int) -> Record:
+        return self.store.run(lambda repo: require(repo, RM, model_id), write=False)
+
+    def update_model(self, model_id: int, body: wire.RegisteredModelUpdate) -> Record:
+        def work(repo: Repo) -> Record:
+            record = require(repo, RM, model_id)
+            merge(record, body)
+            touch(record)
+            return repo.update(record)
+
+        return self.store.run(work, write=True)
+
+    def list_models(self, query: ListQuery) -> Page:
+        return self.store.run(lambda repo: repo.list(RM, query, None), write=False)
+
+    def find_model(self, name: str | None, external_id: str | None) -> Record:
+        if name is None and external_id is None:
+            raise InvalidArgument("find a registered model by name or externalId")
+
+        def work(repo: Repo) -> Record:
+            names = [name] if name is not None else []
+            found = repo.find(RM, names=names, external_id=external_id)
+            return exactly_one(found, _described("registered model", name, external_id))
+
+        return self.store.run(work, write=False)
+
+    # --- model versions ------------------------------------------------------------------
+
+    def create_version(
+        self, model_id: int, body: wire.ModelVersionCreate | wire.ModelVersionBody
+    ) -> Record:
+        def work(repo: Repo) -> Record:
+            require(repo, RM, model_id)
+            record = new_record(MODEL_VERSION, child_name(model_id, body.name))
+            merge(record, body)
+            record.props["registered_model_id"] = _model_ref(model_id)
+            apply_defaults(record)
+            repo.insert(record)
+            repo.link_parent_context(record.id, model_id)
+            return record
+
+        return self.store.run(work, write=True)
+
+    def upsert_version(self, model_id: int, version_id: int, body: wire.ModelVersionBody) -> Record:
+        """The nested create with an `id` in the body updates that version (as upstream)."""
+
+        def work(repo: Repo) -> Record:
+            record = require(repo, MV, version_id)
+            if record.prop("registered_model_id") != model_id:
+                raise InvalidArgument(
+                    f"model version {version_id} does not belong to registered model {model_id}"
+                )
+            merge(record, body)
+            touch(record)
+            return repo.update(record)
+
+        return self.store.run(work, write=True)
+
+    def get_version(self, version_id: int) -> Record:
+        return self.store.run(lambda repo: require(repo, MV, version_id), write=False)
+
+    def update_version(self, version_id: int, body: wire.ModelVersionUpdate) -> Record:
+        def work(repo: Repo) -> Record:
+            record = require(repo, MV, version_id)
+            merge(record, body)
+            touch(record)
+            return repo.update(record)
+
+        return self.store.run(work, write=True)
+
+    def list_versions(self, query: ListQuery, model_id: int | None = None) -> Page:
+        def work(repo: Repo) -> Page:
+            if model_id is None:
+                return repo.list(MV, query, None)
+            require(repo, RM, model_id)
+            if query.name is not None:
+                found = repo.find(MV, names=[child_name(model_id, query.name)], parent_id=model_id)
+                return Page(found, "", query.page_size)
+            return repo.list(MV, query, model_id)
+
+        return self.store.run(work, write=False)
+
+    def find_version(
+        self, name: str | None, external_id: str | None, model_id: int | None
+    ) -> Record:
+        if external_id is None and (name is None or model_id is None):
+            raise InvalidArgument(
+                "find a model version by name and parentResourceId, or by externalId"
+            )
+
+        def work(repo: Repo) -> Record:
+            names = [child_name(model_id, name)] if name is not None and model_id else []
+            found = repo.find(MV, names=names, external_id=external_id, parent_id=model_id)
+            return exactly_one(found, _described("model version", name, external_id, model_id))
+
+        return self.store.run(work, write=False)
+
+
+def _model_ref(model_id: int) -> Stored:
+    return Stored("int_value", model_id)
+
+
+def _described(
+    label: str, name: str | None, external_id: str | None, parent: int | None = None
+) -> str:
+    parts = []
+    if name is not None:
+        parts.append(f"name {name!r}")
+    if external_id is not None:
+        parts.append(f"externalId {external_id!r}")
+    where = f" in registered model {parent}" if parent is not None else ""
+    return f"{label} with {' and '.join(parts)}{where}"
+
+
+

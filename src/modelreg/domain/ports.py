@@ -1,0 +1,38 @@
+"""What the use cases need from storage; `storage.Store` and `storage.Repository` provide it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol, TypeVar
+
+from .kinds import Kind
+from .paging import ListQuery
+from .records import Page, Record
+
+T = TypeVar("T")
+
+
+class Repo(Protocol):
+    def insert(self, record: Record) -> Record: ...
+    def update(self, record: Record) -> Record: ...
+    def link_parent_context(self, child_id: int, parent_id: int) -> None: ...
+    def attribute(self, context_id: int, artifact_id: int) -> None: ...
+    def get(self, kinds: Sequence[Kind], entity_id: int) -> Record | None: ...
+    def load(self, kinds: Sequence[Kind], ids: Iterable[int]) -> list[Record]: ...
+    def find(
+        self,
+        kinds: Sequence[Kind],
+        *,
+        names: Sequence[str] = (),
+        external_id: str | None = None,
+        parent_id: int | None = None,
+        limit: int = 2,
+    ) -> list[Record]: ...
+    def find_suffixed(
+        self, kinds: Sequence[Kind], suffix: str, parent_id: int, limit: int = 2
+    ) -> list[Record]: ...
+    def list(self, kinds: Sequence[Kind], query: ListQuery, parent_id: int | None) -> Page: ...
+
+
+class StorePort(Protocol):
+    def run(self, work: Callable[[Repo], T], *, write: bool) -> T: ...

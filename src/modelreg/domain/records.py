@@ -1,0 +1,49 @@
+"""The in-memory form of one stored entity: an MLMD row plus its property rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .kinds import Kind
+from .values import Stored
+
+
+@dataclass(slots=True)
+class Record:
+    """One entity as stored: entity-table columns, built-in and custom properties.
+
+    `name` is the stored name, which for child entities carries the `<parentId>:` prefix.
+    `state` is the artifact `state` column or the execution `last_known_state` column.
+    """
+
+    kind: Kind
+    id: int = 0
+    name: str | None = None
+    external_id: str | None = None
+    uri: str | None = None
+    state: int | None = None
+    create_time: int = 0
+    update_time: int = 0
+    props: dict[str, Stored] = field(default_factory=dict)
+    custom: dict[str, Stored] = field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str | None:
+        """The name users see: everything after the first `:` for child entities."""
+        if self.name is None or not self.kind.prefixed:
+            return self.name
+        _, sep, rest = self.name.partition(":")
+        return rest if sep else self.name
+
+    def prop(self, name: str) -> object | None:
+        stored = self.props.get(name)
+        return None if stored is None else stored.value
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of records and the token for the next page ("" on the last page)."""
+
+    records: list[Record]
+    next_page_token: str
+    page_size: int

@@ -1,0 +1,113 @@
+"""Stored property values and their wire form (`MetadataValue`).
+
+A property row keeps its value in exactly one typed column. `Stored` names that column
+and holds the Python value. Structs live in `string_value` as `mlmd-struct::` followed by
+base64 of a serialised `google.protobuf.Struct`, and protos in `proto_value` as a
+serialised `google.protobuf.Any`, exactly as MLMD and upstream write them, so that
+databases written by either read back the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Literal, NamedTuple
+
+from google.protobuf import any_pb2, json_format, struct_pb2
+
+from modelreg.errors import InvalidArgument
+from modelreg.schemas import metadata as wire
+
+ValueColumn = Literal[
+    "int_value", "double_value", "string_value", "bool_value", "byte_value", "proto_value"
+]
+STRUCT_PREFIX = "mlmd-struct::"
+
+
+class Stored(NamedTuple):
+    column: ValueColumn
+    value: Any
+
+
+def encode_struct(obj: dict[str, Any]) -> str:
+    message = struct_pb2.Struct()
+    try:
+        message.update(obj)
+    except (ValueError, TypeError) as exc:
+        raise InvalidArgument(f"struct value cannot be stored: {exc}") from None
+    return STRUCT_PREFIX + base64.b64encode(message.SerializeToString()).decode("ascii")
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    # protobuf Struct keeps every number as a double; JSON has one number type, so print
+    # 3.0 as 3 to give back what the client most likely sent.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    return value
+
+
+def decode_struct(text: str) -> dict[str, Any]:
+    message = struct_pb2.Struct()
+    message.ParseFromString(base64.b64decode(text[len(STRUCT_PREFIX) :]))
+    return dict(_integral_floats_as_ints(json_format.MessageToDict(message)))
+
+
+def to_stored(value: wire.MetadataStringValue | wire.MetadataIntValue | wire.MetadataDoubleValue
+              | wire.MetadataBoolValue | wire.MetadataStructValue | wire.MetadataProtoValue) -> Stored:
+    """Wire `MetadataValue` -> the column and value a property row stores."""
+    if isinstance(value, wire.MetadataStringValue):
+        return Stored("string_value", value.string_value)
+    if isinstance(value, wire.MetadataIntValue):
+        return Stored("int_value", int(value.int_value))
+    if isinstance(value, wire.MetadataDoubleValue):
+        return Stored("double_value", float(value.double_value))
+    if isinstance(value, wire.MetadataBoolValue):
+        return Stored("bool_value", value.bool_value)
+    if isinstance(value, wire.MetadataStructValue):
+        return Stored("string_value", encode_struct(json.loads(base64.b64decode(value.struct_value))))
+    packed = any_pb2.Any(type_url=value.type, value=base64.b64decode(value.proto_value))
+    return Stored("proto_value", packed.SerializeToString())
+
+
+def to_wire(stored: Stored) -> dict[str, Any]:
+    """A stored value -> the JSON object of its `MetadataValue`."""
+    column, value = stored
+    if column == "int_value":
+        return {"metadataType": "MetadataIntValue", "int_value": str(value)}
+    if column == "string_value":
+        if value.startswith(STRUCT_PREFIX):
+            text = json.dumps(decode_struct(value), separators=(",", ":"))
+            encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            return {"metadataType": "MetadataStructValue", "struct_value": encoded}
+        return {"metadataType": "MetadataStringValue", "string_value": value}
+    if column == "bool_value":
+        return {"metadataType": "MetadataBoolValue", "bool_value": bool(value)}
+    if column == "double_value":
+        return {"metadataType": "MetadataDoubleValue", "double_value": value}
+    if column == "proto_value":
+        packed = any_pb2.Any()
+        packed.ParseFromString(value)
+        return {
+            "metadataType": "MetadataProtoValue",
+            "type": packed.type_url,
+            "proto_value": base64.b64encode(packed.value).decode("ascii"),
+        }
+    # byte_value: only MLMD itself writes it; upstream shows it as a struct of its bytes.
+    encoded = base64.b64encode(json.dumps(base64.b64encode(value).decode()).encode()).decode()
+    return {"metadataType": "MetadataStructValue", "struct_value": encoded}
+
+
+def encode_string_list(field: str, items: list[str]) -> str:
+    """`language` and `tasks` are stored as a struct {"<field>": [...]}, as upstream does."""
+    return encode_struct({field: list(items)})
+
+
+def decode_string_list(field: str, text: str) -> list[str] | None:
+    if not text.startswith(STRUCT_PREFIX):
+        return None
+    items = decode_struct(text).get(field)
+    return [str(item) for item in items] if isinstance(items, list) else None

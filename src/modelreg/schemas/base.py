@@ -1,0 +1,113 @@
+"""Building blocks shared by every wire model: field types, model configs, the list envelope."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+MAX_NAME_LENGTH = 255
+INT32_MAX = 2**31 - 1
+
+
+def _clean_text(value: str) -> str:
+    # NUL cannot be stored by PostgreSQL and lone surrogates cannot be encoded as UTF-8:
+    # refuse both here so no database ever sees them.
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(
+            "invalid_unicode", "text must be valid Unicode (lone surrogate found)"
+        ) from None
+    return value
+
+
+def _required_text(value: str) -> str:
+    if value == "":
+        raise PydanticCustomError("zero_value", "required field is empty")
+    return value
+
+
+def _strict_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("number_type", "value must be a JSON number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("number_type", "value must be a finite number")
+    return value
+
+
+def _id_text(value: str) -> str:
+    if not value.isascii() or not value.isdigit() or int(value) < 1 or int(value) > INT32_MAX:
+        raise PydanticCustomError(
+            "invalid_id", "'{value}' is not a valid id (a positive 32-bit integer)", {"value": value}
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+"""Any string the registry stores: valid Unicode without NUL."""
+
+ShortText = Annotated[Text, StringConstraints(max_length=MAX_NAME_LENGTH)]
+"""A name or external id: at most 255 characters, as the MLMD columns are."""
+
+RequiredName = Annotated[ShortText, AfterValidator(_required_text)]
+"""A name the request must carry: present and not empty."""
+
+IdRef = Annotated[str, AfterValidator(_id_text)]
+"""A reference to another entity: a decimal id in a JSON string, as upstream sends it."""
+
+Number = Annotated[float, BeforeValidator(_strict_number)]
+"""A finite JSON number (an integer literal is accepted as a double)."""
+
+
+class WireModel(BaseModel):
+    """Request bodies: camelCase on the wire, unknown fields refused."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        protected_namespaces=(),
+    )
+
+
+class ResponseModel(BaseModel):
+    """Response bodies: camelCase on the wire, unknown fields tolerated (newer servers)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="ignore",
+        protected_namespaces=(),
+    )
+
+
+ItemT = TypeVar("ItemT")
+
+
+class ListEnvelope(ResponseModel, Generic[ItemT]):
+    """One page of a list: `size` counts this page only; an empty token means the last page."""
+
+    items: list[ItemT] = Field(default_factory=list)
+    next_page_token: str = ""
+    page_size: int = 0
+    size: int = 0
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a short code and a message meant for people."""
+
+    code: str
+    message: str

@@ -1,0 +1,52 @@
+"""The enumerations of the wire contract."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ContextState(str, Enum):
+    """State of a registered model, model version, experiment or run."""
+
+    LIVE = "LIVE"
+    ARCHIVED = "ARCHIVED"
+
+
+class ArtifactState(str, Enum):
+    """State of an artifact; stored as its position (0..6) in the MLMD `state` column."""
+
+    UNKNOWN = "UNKNOWN"
+    PENDING = "PENDING"
+    LIVE = "LIVE"
+    MARKED_FOR_DELETION = "MARKED_FOR_DELETION"
+    DELETED = "DELETED"
+    ABANDONED = "ABANDONED"
+    REFERENCE = "REFERENCE"
+
+
+class ParameterType(str, Enum):
+    STRING = "string"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    OBJECT = "object"
+
+
+class ArtifactType(str, Enum):
+    """The `artifactType` discriminator and query parameter."""
+
+    MODEL = "model-artifact"
+    DOC = "doc-artifact"
+    DATASET = "dataset-artifact"
+    METRIC = "metric"
+    PARAMETER = "parameter"
+
+
+class OrderBy(str, Enum):
+    ID = "ID"
+    CREATE_TIME = "CREATE_TIME"
+    LAST_UPDATE_TIME = "LAST_UPDATE_TIME"
+
+
+class SortOrder(str, Enum):
+    ASC = "ASC"
+    DESC = "DESC"

@@ -1,0 +1,106 @@
+"""Registered models and model versions on the wire."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import IdRef, ListEnvelope, RequiredName, ResponseModel, ShortText, Text, WireModel
+from .enums import ContextState
+from .metadata import CustomProperties
+
+
+class _Common(WireModel):
+    description: Text | None = None
+    external_id: ShortText | None = None
+    custom_properties: CustomProperties | None = None
+
+
+class _ServerStamped(WireModel):
+    """Fields a full-schema body may carry; the server owns them and ignores the values sent."""
+
+    id: IdRef | None = None
+    create_time_since_epoch: Text | None = None
+    last_update_time_since_epoch: Text | None = None
+
+
+class _RegisteredModelFields(_Common):
+    owner: Text | None = None
+    state: ContextState | None = None
+    readme: Text | None = None
+    maturity: Text | None = None
+    language: list[Text] | None = None
+    tasks: list[Text] | None = None
+    provider: Text | None = None
+    logo: Text | None = None
+    license: Text | None = None
+    license_link: Text | None = None
+    library_name: Text | None = None
+
+
+class RegisteredModelCreate(_RegisteredModelFields):
+    name: RequiredName
+
+
+class RegisteredModelUpdate(_RegisteredModelFields):
+    pass
+
+
+class _ModelVersionFields(_Common):
+    state: ContextState | None = None
+    author: Text | None = None
+
+
+class ModelVersionCreate(_ModelVersionFields):
+    name: RequiredName
+    registered_model_id: IdRef = Field(description="Id of the registered model")
+
+
+class ModelVersionUpdate(_ModelVersionFields):
+    pass
+
+
+class ModelVersionBody(_ModelVersionFields, _ServerStamped):
+    """The full ModelVersion accepted by `POST /registered_models/{id}/versions`.
+
+    `registeredModelId` may be left out: the path names the parent.
+    """
+
+    name: RequiredName
+    registered_model_id: IdRef | None = None
+
+
+class _Stamps(ResponseModel):
+    id: str
+    create_time_since_epoch: str | None = None
+    last_update_time_since_epoch: str | None = None
+    custom_properties: CustomProperties = Field(default_factory=dict)
+
+
+class RegisteredModel(_Stamps):
+    name: str
+    description: str | None = None
+    external_id: str | None = None
+    owner: str | None = None
+    state: ContextState | None = None
+    readme: str | None = None
+    maturity: str | None = None
+    language: list[str] | None = None
+    tasks: list[str] | None = None
+    provider: str | None = None
+    logo: str | None = None
+    license: str | None = None
+    license_link: str | None = None
+    library_name: str | None = None
+
+
+class ModelVersion(_Stamps):
+    name: str
+    registered_model_id: str
+    description: str | None = None
+    external_id: str | None = None
+    state: ContextState | None = None
+    author: str | None = None
+
+
+RegisteredModelList = ListEnvelope[RegisteredModel]
+ModelVersionList = ListEnvelope[ModelVersion]

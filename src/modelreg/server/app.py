@@ -1,0 +1,94 @@
+"""`create_app(settings)`: the FastAPI application, both API prefixes, health, docs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from modelreg import __version__
+from modelreg.config import Settings
+from modelreg.domain.artifacts import ArtifactService
+from modelreg.domain.codec import ApiVersion
+from modelreg.domain.models import ModelService
+from modelreg.errors import ModelRegError
+from modelreg.storage.store import Store
+
+from . import errors
+from .deps import Services
+from .middleware import BodyLimit, DeprecationHeaders, JsonBodies
+from .routes import artifacts, health, model_versions, registered_models
+
+log = logging.getLogger("modelreg.server")
+PREFIXES: dict[ApiVersion, str] = {
+    "v1": "/api/model_registry/v1",
+    "v1alpha3": "/api/model_registry/v1alpha3",
+}
+RETRY_SECONDS = 2.0
+
+
+def _start(app: FastAPI, store: Store, settings: Settings, stop: threading.Event) -> None:
+    """Bootstrap the store, retrying until the database answers; then mark ready."""
+    while not stop.is_set():
+        try:
+            store.bootstrap(migrate=settings.migrate_on_start)
+        except ModelRegError as exc:
+            log.warning("database not ready (%s); retrying in %.0fs", exc.message, RETRY_SECONDS)
+            stop.wait(RETRY_SECONDS)
+            continue
+        app.state.services = Services(models=ModelService(store), artifacts=ArtifactService(store))
+        app.state.ready = True
+        return
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    settings = settings or Settings()
+    store = store or Store.from_url(settings.database_url, pool_size=settings.pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        if _quick_start(store):
+            _start(app, store, settings, stop)
+        if not app.state.ready:
+            worker = threading.Thread(
+                target=_start, args=(app, store, settings, stop), daemon=True, name="bootstrap"
+            )
+            worker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            store.dispose()
+
+    app = FastAPI(
+        title="modelreg",
+        version=__version__,
+        description="A model registry wire-compatible with the Kubeflow Model Registry REST API.",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.ready = False
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(health.router)
+    for api, prefix in PREFIXES.items():
+        deprecated = api == "v1alpha3"
+        for module in (registered_models, model_versions, artifacts):
+            app.include_router(module.router(api), prefix=prefix, deprecated=deprecated)
+    app.add_middleware(JsonBodies)
+    app.add_middleware(DeprecationHeaders, sunset=settings.sunset)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _quick_start(store: Store) -> bool:
+    """Try once, synchronously, so a healthy database is ready before the first request."""
+    try:
+        store.ping()
+    except ModelRegError:
+        return False
+    return True

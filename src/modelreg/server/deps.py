@@ -1,0 +1,28 @@
+"""The services a request uses, taken from the application state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from modelreg.domain.artifacts import ArtifactService
+from modelreg.domain.models import ModelService
+from modelreg.errors import Unavailable
+
+
+@dataclass(frozen=True)
+class Services:
+    models: ModelService
+    artifacts: ArtifactService
+
+
+def _services(request: Request) -> Services:
+    services: Services | None = getattr(request.app.state, "services", None)
+    if services is None or not request.app.state.ready:
+        raise Unavailable("the registry is starting or its database is unreachable; retry shortly")
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(_services)]

@@ -1,0 +1,40 @@
+"""Fast JSON responses built from the codec's plain dicts (no second validation pass)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.responses import Response
+
+from modelreg.domain.codec import ApiVersion, to_json
+from modelreg.domain.records import Page, Record
+
+JSON_TYPE = "application/json"
+
+
+class JsonResponse(Response):
+    media_type = JSON_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def one(record: Record, api: ApiVersion, status: int = 200) -> JsonResponse:
+    return JsonResponse(to_json(record, api), status_code=status)
+
+
+def page(result: Page, api: ApiVersion) -> JsonResponse:
+    items = [to_json(r, api) for r in result.records]
+    return JsonResponse(
+        {
+            "items": items,
+            "nextPageToken": result.next_page_token,
+            "pageSize": result.page_size,
+            "size": len(items),
+        }
+    )
+
+
+def error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message}, status_code=status)

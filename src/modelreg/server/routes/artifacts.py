@@ -1,0 +1,121 @@
+"""/artifacts (every artifact type) and /model_artifacts (model artifacts only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from modelreg.domain.artifacts import MA, kinds_for
+from modelreg.domain.codec import ApiVersion
+from modelreg.schemas import artifacts as art
+
+from .. import responses as out
+from ..deps import ServicesDep
+from ..params import (
+    ArtifactTypeParam,
+    ExternalIdParam,
+    FilterParam,
+    NameParam,
+    OrderByParam,
+    PageSize,
+    ParentParam,
+    SortOrderParam,
+    TokenParam,
+    list_query,
+    optional_id,
+    parse_id,
+)
+
+
+def router(api: ApiVersion) -> APIRouter:
+    r = APIRouter(tags=["Artifacts"])
+
+    @r.get("/artifacts", response_model=art.ArtifactList)
+    def get_artifacts(
+        services: ServicesDep,
+        artifact_type: ArtifactTypeParam = None,
+        filter_query: FilterParam = None,
+        page_size: PageSize = None,
+        order_by: OrderByParam = None,
+        sort_order: SortOrderParam = None,
+        next_page_token: TokenParam = None,
+    ) -> out.JsonResponse:
+        kinds = kinds_for(artifact_type)
+        query = list_query(
+            f"a/{artifact_type or ''}", page_size, order_by, sort_order, next_page_token,
+            filter_query,
+        )
+        return out.page(services.artifacts.list(query, kinds), api)
+
+    @r.post("/artifacts", response_model=art.Artifact, status_code=201)
+    def create_artifact(
+        body: Annotated[art.ArtifactBody, Body()], services: ServicesDep
+    ) -> out.JsonResponse:
+        return out.one(services.artifacts.create(body), api, 201)
+
+    @r.get("/artifact", response_model=art.Artifact)
+    def find_artifact(
+        services: ServicesDep,
+        name: NameParam = None,
+        external_id: ExternalIdParam = None,
+        parent_resource_id: ParentParam = None,
+    ) -> out.JsonResponse:
+        parent = optional_id(parent_resource_id, "parentResourceId")
+        return out.one(services.artifacts.find(name, external_id, parent), api)
+
+    @r.get("/artifacts/{id}", response_model=art.Artifact)
+    def get_artifact(id: str, services: ServicesDep) -> out.JsonResponse:  # noqa: A002
+        return out.one(services.artifacts.get(parse_id(id, "artifact id")), api)
+
+    @r.patch("/artifacts/{id}", response_model=art.Artifact)
+    def update_artifact(
+        id: str,  # noqa: A002
+        body: Annotated[art.ArtifactPatch, Body()],
+        services: ServicesDep,
+    ) -> out.JsonResponse:
+        return out.one(services.artifacts.update(parse_id(id, "artifact id"), body), api)
+
+    @r.get("/model_artifacts", response_model=art.ModelArtifactList)
+    def get_model_artifacts(
+        services: ServicesDep,
+        filter_query: FilterParam = None,
+        page_size: PageSize = None,
+        order_by: OrderByParam = None,
+        sort_order: SortOrderParam = None,
+        next_page_token: TokenParam = None,
+    ) -> out.JsonResponse:
+        query = list_query("ma", page_size, order_by, sort_order, next_page_token, filter_query)
+        return out.page(services.artifacts.list(query, MA), api)
+
+    @r.post("/model_artifacts", response_model=art.ModelArtifact, status_code=201)
+    def create_model_artifact(
+        body: art.ModelArtifactCreate, services: ServicesDep
+    ) -> out.JsonResponse:
+        return out.one(services.artifacts.create(body), api, 201)
+
+    @r.get("/model_artifact", response_model=art.ModelArtifact)
+    def find_model_artifact(
+        services: ServicesDep,
+        name: NameParam = None,
+        external_id: ExternalIdParam = None,
+        parent_resource_id: ParentParam = None,
+    ) -> out.JsonResponse:
+        parent = optional_id(parent_resource_id, "parentResourceId")
+        return out.one(services.artifacts.find(name, external_id, parent, MA), api)
+
+    @r.get("/model_artifacts/{modelartifactId}", response_model=art.ModelArtifact)
+    def get_model_artifact(modelartifactId: str, services: ServicesDep) -> out.JsonResponse:  # noqa: N803
+        artifact_id = parse_id(modelartifactId, "model artifact id")
+        return out.one(services.artifacts.get(artifact_id, MA), api)
+
+    @r.patch("/model_artifacts/{modelartifactId}", response_model=art.ModelArtifact)
+    def update_model_artifact(
+        modelartifactId: str,  # noqa: N803
+        body: art.ModelArtifactUpdate,
+        services: ServicesDep,
+    ) -> out.JsonResponse:
+        artifact_id = parse_id(modelartifactId, "model artifact id")
+        return out.one(services.artifacts.update(artifact_id, body, MA), api)
+
+    return r

@@ -1,0 +1,56 @@
+"""Readiness and liveness probes, on the paths upstream's manifests use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import PlainTextResponse, Response
+
+from modelreg.errors import ModelRegError
+
+from ..responses import JsonResponse
+
+router = APIRouter(tags=["Health"])
+
+
+def _report(request: Request, checks: dict[str, str | None]) -> Response:
+    failed = next((msg for msg in checks.values() if msg), None)
+    status = 503 if failed else 200
+    if request.query_params.get("format") == "json":
+        body: dict[str, Any] = {
+            "status": "fail" if failed else "pass",
+            "checks": {
+                name: {"Name": name, "Status": "fail" if msg else "pass", "Message": msg or ""}
+                for name, msg in checks.items()
+            },
+        }
+        return JsonResponse(body, status_code=status)
+    return PlainTextResponse(failed or "OK", status_code=status)
+
+
+def _database_check(request: Request) -> str | None:
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return "database not configured"
+    try:
+        return store.schema_problem()  # type: ignore[no-any-return]
+    except ModelRegError as exc:
+        return exc.message
+
+
+@router.get("/readyz/isDirty", include_in_schema=True)
+def is_dirty(request: Request) -> Response:
+    """Liveness: the database answers and its schema is fully migrated."""
+    return _report(request, {"database": _database_check(request)})
+
+
+@router.get("/readyz/health")
+def health(request: Request) -> Response:
+    """Readiness: the registry is initialised and its database answers."""
+    ready = bool(getattr(request.app.state, "ready", False))
+    checks = {
+        "model-registry": None if ready else "model registry service is not initialised yet",
+        "database": _database_check(request),
+    }
+    return _report(request, checks)

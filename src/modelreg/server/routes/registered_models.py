@@ -1,0 +1,102 @@
+"""/registered_models, /registered_model and the versions nested under a model."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from modelreg.domain.codec import ApiVersion
+from modelreg.schemas import registry as wire
+
+from .. import responses as out
+from ..deps import ServicesDep
+from ..params import (
+    ExternalIdParam,
+    FilterParam,
+    NameParam,
+    OrderByParam,
+    PageSize,
+    SortOrderParam,
+    TokenParam,
+    list_query,
+    parse_id,
+)
+
+
+def router(api: ApiVersion) -> APIRouter:
+    r = APIRouter(tags=["Registered models"])
+
+    @r.get("/registered_models", response_model=wire.RegisteredModelList)
+    def get_registered_models(
+        services: ServicesDep,
+        filter_query: FilterParam = None,
+        page_size: PageSize = None,
+        order_by: OrderByParam = None,
+        sort_order: SortOrderParam = None,
+        next_page_token: TokenParam = None,
+    ) -> out.JsonResponse:
+        query = list_query("rm", page_size, order_by, sort_order, next_page_token, filter_query)
+        return out.page(services.models.list_models(query), api)
+
+    @r.post("/registered_models", response_model=wire.RegisteredModel, status_code=201)
+    def create_registered_model(
+        body: wire.RegisteredModelCreate, services: ServicesDep
+    ) -> out.JsonResponse:
+        return out.one(services.models.create_model(body), api, 201)
+
+    @r.get("/registered_model", response_model=wire.RegisteredModel)
+    def find_registered_model(
+        services: ServicesDep, name: NameParam = None, external_id: ExternalIdParam = None
+    ) -> out.JsonResponse:
+        return out.one(services.models.find_model(name, external_id), api)
+
+    @r.get("/registered_models/{registeredmodelId}", response_model=wire.RegisteredModel)
+    def get_registered_model(registeredmodelId: str, services: ServicesDep) -> out.JsonResponse:  # noqa: N803
+        model_id = parse_id(registeredmodelId, "registered model id")
+        return out.one(services.models.get_model(model_id), api)
+
+    @r.patch("/registered_models/{registeredmodelId}", response_model=wire.RegisteredModel)
+    def update_registered_model(
+        registeredmodelId: str,  # noqa: N803
+        body: wire.RegisteredModelUpdate,
+        services: ServicesDep,
+    ) -> out.JsonResponse:
+        model_id = parse_id(registeredmodelId, "registered model id")
+        return out.one(services.models.update_model(model_id, body), api)
+
+    @r.get("/registered_models/{registeredmodelId}/versions", response_model=wire.ModelVersionList)
+    def get_registered_model_versions(
+        registeredmodelId: str,  # noqa: N803
+        services: ServicesDep,
+        name: NameParam = None,
+        external_id: ExternalIdParam = None,
+        filter_query: FilterParam = None,
+        page_size: PageSize = None,
+        order_by: OrderByParam = None,
+        sort_order: SortOrderParam = None,
+        next_page_token: TokenParam = None,
+    ) -> out.JsonResponse:
+        model_id = parse_id(registeredmodelId, "registered model id")
+        query = list_query(
+            f"rm/{model_id}/mv", page_size, order_by, sort_order, next_page_token, filter_query,
+            name, external_id,
+        )
+        return out.page(services.models.list_versions(query, model_id), api)
+
+    @r.post(
+        "/registered_models/{registeredmodelId}/versions",
+        response_model=wire.ModelVersion,
+        status_code=201,
+    )
+    def create_registered_model_version(
+        registeredmodelId: str,  # noqa: N803
+        body: wire.ModelVersionBody,
+        services: ServicesDep,
+    ) -> out.JsonResponse:
+        model_id = parse_id(registeredmodelId, "registered model id")
+        if body.id is not None:
+            record = services.models.upsert_version(model_id, parse_id(body.id), body)
+        else:
+            record = services.models.create_version(model_id, body)
+        return out.one(record, api, 201)
+
+    return r

@@ -1,0 +1,286 @@
+"""Reads and writes of MLMD rows for the logical entities, inside one transaction.
+
+Every list is two statements whatever the page size: one for the entity rows (keyset
+paged) and one for all their property rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from modelreg.domain.kinds import Kind, Table
+from modelreg.domain.paging import Cursor, ListQuery, encode_token
+from modelreg.domain.records import Page, Record
+from modelreg.domain.values import Stored, ValueColumn
+from modelreg.errors import AlreadyExists
+
+from . import tables as t
+from .types import TypeRegistry
+
+VALUE_COLUMNS: tuple[ValueColumn, ...] = (
+    "int_value",
+    "string_value",
+    "bool_value",
+    "double_value",
+    "byte_value",
+    "proto_value",
+)
+ORDER_COLUMNS = {
+    "ID": "id",
+    "CREATE_TIME": "create_time_since_epoch",
+    "LAST_UPDATE_TIME": "last_update_time_since_epoch",
+}
+
+
+class Repository:
+    """Entity access for one open connection; the caller owns the transaction."""
+
+    def __init__(self, conn: Connection, types: TypeRegistry) -> None:
+        self.conn = conn
+        self.types = types
+
+    # --- writes ------------------------------------------------------------------------
+
+    def insert(self, record: Record) -> Record:
+        table = t.ENTITY_TABLES[record.kind.table.value]
+        values = self._entity_values(record)
+        values["type_id"] = self.types.id_of(record.kind)
+        values["name"] = record.name
+        values["create_time_since_epoch"] = record.create_time
+        try:
+            result = self.conn.execute(insert(table).values(**values))
+        except IntegrityError as exc:
+            raise _conflict(record, exc) from None
+        record.id = int(result.inserted_primary_key[0])
+        self._insert_properties(record)
+        return record
+
+    def update(self, record: Record) -> Record:
+        """Rewrite the entity row and all its property rows (name and type never change)."""
+        table = t.ENTITY_TABLES[record.kind.table.value]
+        prop_table, owner = t.PROPERTY_TABLES[record.kind.table.value]
+        try:
+            self.conn.execute(
+                update(table).where(table.c.id == record.id).values(**self._entity_values(record))
+            )
+        except IntegrityError as exc:
+            raise _conflict(record, exc) from None
+        self.conn.execute(delete(prop_table).where(prop_table.c[owner] == record.id))
+        self._insert_properties(record)
+        return record
+
+    def link_parent_context(self, child_id: int, parent_id: int) -> None:
+        self.conn.execute(
+            insert(t.parent_context).values(context_id=child_id, parent_context_id=parent_id)
+        )
+
+    def attribute(self, context_id: int, artifact_id: int) -> None:
+        """Link an artifact to a context unless it already is."""
+        exists = self.conn.execute(
+            select(t.attribution.c.id).where(
+                t.attribution.c.context_id == context_id,
+                t.attribution.c.artifact_id == artifact_id,
+            )
+        ).first()
+        if exists is None:
+            self.conn.execute(
+                insert(t.attribution).values(context_id=context_id, artifact_id=artifact_id)
+            )
+
+    @staticmethod
+    def _entity_values(record: Record) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "external_id": record.external_id,
+            "last_update_time_since_epoch": record.update_time,
+        }
+        if record.kind.table is Table.ARTIFACT:
+            values["uri"] = record.uri
+            values["state"] = record.state
+        elif record.kind.table is Table.EXECUTION:
+            values["last_known_state"] = record.state
+        return values
+
+    def _insert_properties(self, record: Record) -> None:
+        prop_table, owner = t.PROPERTY_TABLES[record.kind.table.value]
+        rows = [
+            _property_row(owner, record.id, name, stored, custom)
+            for custom, props in ((False, record.props), (True, record.custom))
+            for name, stored in props.items()
+        ]
+        if rows:
+            self.conn.execute(insert(prop_table), rows)
+
+    # --- reads -------------------------------------------------------------------------
+
+    def get(self, kinds: Sequence[Kind], entity_id: int) -> Record | None:
+        found = self.load(kinds, [entity_id])
+        return found[0] if found else None
+
+    def load(self, kinds: Sequence[Kind], ids: Iterable[int]) -> list[Record]:
+        """Records of the given kinds with these ids, in id order."""
+        id_list = list(ids)
+        if not id_list:
+            return []
+        table = t.ENTITY_TABLES[kinds[0].table.value]
+        stmt = self._select(kinds).where(table.c.id.in_(id_list)).order_by(table.c.id)
+        return self._materialise(kinds, self.conn.execute(stmt).all())
+
+    def find(
+        self,
+        kinds: Sequence[Kind],
+        *,
+        names: Sequence[str] = (),
+        external_id: str | None = None,
+        parent_id: int | None = None,
+        limit: int = 2,
+    ) -> list[Record]:
+        """Records matching stored names exactly (any of them) and/or an external id."""
+        table = t.ENTITY_TABLES[kinds[0].table.value]
+        stmt = self._select(kinds)
+        if names:
+            stmt = stmt.where(table.c.name.in_(list(names)))
+        if external_id is not None:
+            stmt = stmt.where(table.c.external_id == external_id)
+        if parent_id is not None:
+            stmt = stmt.where(self._child_of(kinds[0], parent_id))
+        stmt = stmt.order_by(table.c.id).limit(limit)
+        return self._materialise(kinds, self.conn.execute(stmt).all())
+
+    def find_suffixed(
+        self, kinds: Sequence[Kind], suffix: str, parent_id: int, limit: int = 2
+    ) -> list[Record]:
+        """Children of a parent whose stored name ends in `:<suffix>` (any prefix)."""
+        table = t.ENTITY_TABLES[kinds[0].table.value]
+        pattern = "%:" + _escape_like(suffix)
+        stmt = (
+            self._select(kinds)
+            .where(table.c.name.like(pattern, escape="\\"), self._child_of(kinds[0], parent_id))
+            .order_by(table.c.id)
+        )
+        rows = self._materialise(kinds, self.conn.execute(stmt).all())
+        return [r for r in rows if r.display_name == suffix][:limit]
+
+    def list(self, kinds: Sequence[Kind], query: ListQuery, parent_id: int | None) -> Page:
+        table = t.ENTITY_TABLES[kinds[0].table.value]
+        stmt = self._select(kinds)
+        if parent_id is not None:
+            stmt = stmt.where(self._child_of(kinds[0], parent_id))
+        if query.external_id is not None:
+            stmt = stmt.where(table.c.external_id == query.external_id)
+        column = table.c[ORDER_COLUMNS[query.order_by]]
+        if query.cursor is not None:
+            stmt = stmt.where(_after(column, table.c.id, query.cursor, query.descending))
+        if query.descending:
+            stmt = stmt.order_by(column.desc(), table.c.id.desc())
+        else:
+            stmt = stmt.order_by(column.asc(), table.c.id.asc())
+        rows = self.conn.execute(stmt.limit(query.page_size + 1)).all()
+        more = len(rows) > query.page_size
+        rows = rows[: query.page_size]
+        records = self._materialise(kinds, rows)
+        token = ""
+        if more and records:
+            last = rows[-1]
+            token = encode_token(
+                Cursor(int(last.id), int(last._mapping[column.name])), query.binding
+            )
+        return Page(records, token, query.page_size)
+
+    def _child_of(self, kind: Kind, parent_id: int) -> Any:
+        if kind.table is Table.CONTEXT:
+            sub = select(t.parent_context.c.context_id).where(
+                t.parent_context.c.parent_context_id == parent_id
+            )
+            return t.context.c.id.in_(sub)
+        if kind.table is Table.ARTIFACT:
+            sub = select(t.attribution.c.artifact_id).where(
+                t.attribution.c.context_id == parent_id
+            )
+            return t.artifact.c.id.in_(sub)
+        sub = select(t.association.c.execution_id).where(t.association.c.context_id == parent_id)
+        return t.execution.c.id.in_(sub)
+
+    def _select(self, kinds: Sequence[Kind]) -> Select[Any]:
+        table = t.ENTITY_TABLES[kinds[0].table.value]
+        type_ids = [self.types.id_of(k) for k in kinds]
+        condition = (
+            table.c.type_id == type_ids[0] if len(type_ids) == 1 else table.c.type_id.in_(type_ids)
+        )
+        return select(table).where(condition)
+
+    def _materialise(self, kinds: Sequence[Kind], rows: Sequence[Any]) -> list[Record]:
+        if not rows:
+            return []
+        by_type = {self.types.id_of(k): k for k in kinds}
+        table_kind = kinds[0].table
+        records: list[Record] = []
+        for row in rows:
+            m = row._mapping
+            state = m.get("state") if table_kind is Table.ARTIFACT else m.get("last_known_state")
+            records.append(
+                Record(
+                    kind=by_type[m["type_id"]],
+                    id=m["id"],
+                    name=m["name"],
+                    external_id=m["external_id"],
+                    uri=m.get("uri"),
+                    state=state,
+                    create_time=m["create_time_since_epoch"],
+                    update_time=m["last_update_time_since_epoch"],
+                )
+            )
+        self._load_properties(table_kind, records)
+        return records
+
+    def _load_properties(self, table_kind: Table, records: list[Record]) -> None:
+        prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+        by_id = {r.id: r for r in records}
+        stmt = select(prop_table).where(prop_table.c[owner].in_(list(by_id)))
+        for row in self.conn.execute(stmt):
+            m = row._mapping
+            stored = _stored_of(m)
+            if stored is None:
+                continue
+            record = by_id[m[owner]]
+            (record.custom if m["is_custom_property"] else record.props)[m["name"]] = stored
+
+
+def _property_row(
+    owner: str, owner_id: int, name: str, stored: Stored, custom: bool
+) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(VALUE_COLUMNS)
+    row[owner] = owner_id
+    row["name"] = name
+    row["is_custom_property"] = custom
+    row[stored.column] = stored.value
+    return row
+
+
+def _stored_of(m: Any) -> Stored | None:
+    for column in VALUE_COLUMNS:
+        value = m[column]
+        if value is not None:
+            return Stored(column, bool(value) if column == "bool_value" else value)
+    return None
+
+
+def _after(column: Any, id_column: Any, cursor: Cursor, descending: bool) -> Any:
+    if descending:
+        return or_(column < cursor.last_value, and_(column == cursor.last_value, id_column < cursor.last_id))
+    return or_(column > cursor.last_value, and_(column == cursor.last_value, id_column > cursor.last_id))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conflict(record: Record, exc: IntegrityError) -> AlreadyExists:
+    detail = str(exc.orig).lower()
+    label = record.kind.label
+    if "external_id" in detail:
+        return AlreadyExists(f"{label} with externalId {record.external_id!r} already exists")
+    return AlreadyExists(f"{label} with name {record.display_name!r} already exists")

@@ -1,0 +1,132 @@
+"""The storage entry point: transactions, driver-error translation, start-up bootstrap."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError, DataError, OperationalError, SQLAlchemyError
+
+from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
+
+from .engine import WRITE_OPTION, make_engine
+from .repository import Repository
+from .types import TypeRegistry, seed_types
+
+T = TypeVar("T")
+RETRYABLE_ATTEMPTS = 4
+# Deadlock / serialization failure / lock wait codes of MySQL (1213, 1205) and
+# PostgreSQL (40001, 40P01), and SQLite's busy error text.
+_RETRYABLE_MARKERS = ("1213", "1205", "40001", "40p01", "deadlock", "database is locked")
+
+
+class Store:
+    """Owns the engine and the type cache; hands out repositories inside transactions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.types = TypeRegistry()
+
+    @classmethod
+    def from_url(cls, url: str, *, pool_size: int = 10) -> Store:
+        return cls(make_engine(url, pool_size=pool_size))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def bootstrap(self, *, migrate: bool = True) -> None:
+        """Migrate (optionally), then create the registry types and load their ids."""
+        with self._translated(), self.engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin(), _bootstrap_lock(conn):
+                if migrate:
+                    from .migrate import upgrade_on  # local: alembic is only needed here
+
+                    upgrade_on(conn)
+                seed_types(conn)
+            with conn.begin():
+                self.types.load(conn)
+
+    def run(self, work: Callable[[Repository], T], *, write: bool) -> T:
+        """Run `work` in one transaction; retry writes that lost a deadlock or lock race."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self.transaction(write=write) as repo:
+                    return work(repo)
+            except Conflict:
+                if not write or attempt >= RETRYABLE_ATTEMPTS:
+                    raise
+                time.sleep(0.01 * 2**attempt)
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Repository]:
+        with self._translated(), self.engine.connect() as conn:
+            if write:
+                conn = conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield Repository(conn, self.types)
+
+    def ping(self) -> None:
+        with self._translated(), self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def schema_problem(self) -> str | None:
+        """None when the database answers and is migrated to the newest revision."""
+        from .migrate import current, head
+
+        with self._translated():
+            found, wanted = current(self.engine), head()
+        if found != wanted:
+            return f"database schema is at revision {found}, expected {wanted}"
+        return None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except ModelRegError:
+            raise
+        except DataError as exc:
+            raise InvalidArgument(f"value rejected by the database: {_first_line(exc)}") from None
+        except OperationalError as exc:
+            detail = _first_line(exc)
+            if any(marker in detail.lower() for marker in _RETRYABLE_MARKERS):
+                raise Conflict(f"concurrent write conflict, retry: {detail}") from None
+            raise Unavailable(f"database unavailable: {detail}") from None
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise Unavailable(f"database connection lost: {_first_line(exc)}") from None
+            raise
+        except SQLAlchemyError:
+            raise
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+@contextmanager
+def _bootstrap_lock(conn: Connection) -> Iterator[None]:
+    """Hold a database-wide lock while migrating and seeding, so replicas starting together
+    do not race (MLMD's Type.name is not unique)."""
+    name = conn.dialect.name
+    if name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+        yield
+    elif name in ("mysql", "mariadb"):
+        conn.execute(text("SELECT GET_LOCK('modelreg_bootstrap', 60)"))
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT RELEASE_LOCK('modelreg_bootstrap')"))
+    else:
+        yield  # SQLite: BEGIN IMMEDIATE already excludes other writers

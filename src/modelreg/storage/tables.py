@@ -1,0 +1,227 @@
+"""SQLAlchemy Core tables with upstream's MLMD names, keys and indexes (upstream-api.md §7.1).
+
+Differences that only widen what fits: property `int_value` is BIGINT (upstream: INT), so
+64-bit custom integers round-trip. On MySQL the tables use `utf8mb4_bin`, so names compare
+case-sensitively there too, as on PostgreSQL and SQLite. PostgreSQL gets no index on
+`string_value` (as upstream since its migration 23): a btree entry cannot hold a long text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+MYSQL_OPTS = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": "utf8mb4_bin",
+}
+LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+Blob = LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
+Double = Float(precision=53).with_variant(mysql.DOUBLE(), "mysql", "mariadb")
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _times() -> tuple[Column[int], Column[int]]:
+    return (
+        Column("create_time_since_epoch", BigInteger, nullable=False, server_default="0"),
+        Column("last_update_time_since_epoch", BigInteger, nullable=False, server_default="0"),
+    )
+
+
+type_ = Table(
+    "Type",
+    metadata,
+    _id(),
+    Column("name", String(255), nullable=False),
+    Column("version", String(255)),
+    Column("type_kind", SmallInteger, nullable=False),
+    Column("description", Text),
+    Column("input_type", Text),
+    Column("output_type", Text),
+    Column("external_id", String(255), unique=True),
+    Index("idx_type_name", "name"),
+    sqlite_autoincrement=True,
+    **MYSQL_OPTS,
+)
+
+type_property = Table(
+    "TypeProperty",
+    metadata,
+    Column("type_id", Integer, ForeignKey("Type.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("data_type", Integer),
+    PrimaryKeyConstraint("type_id", "name"),
+    **MYSQL_OPTS,
+)
+
+parent_type = Table(
+    "ParentType",
+    metadata,
+    Column("type_id", Integer, nullable=False),
+    Column("parent_type_id", Integer, nullable=False),
+    PrimaryKeyConstraint("type_id", "parent_type_id"),
+    **MYSQL_OPTS,
+)
+
+
+def _entity(name: str, *extra: Column[object], name_nullable: bool = True) -> Table:
+    lower = name.lower()
+    return Table(
+        name,
+        metadata,
+        _id(),
+        Column("type_id", Integer, nullable=False),
+        *extra,
+        Column("name", String(255), nullable=name_nullable),
+        Column("external_id", String(255)),
+        *_times(),
+        UniqueConstraint("type_id", "name"),
+        UniqueConstraint("external_id"),
+        Index(f"idx_{lower}_type_id", "type_id", "id"),
+        Index(f"idx_{lower}_create_time_since_epoch", "create_time_since_epoch"),
+        Index(f"idx_{lower}_last_update_time_since_epoch", "last_update_time_since_epoch"),
+        sqlite_autoincrement=True,
+        **MYSQL_OPTS,
+    )
+
+
+def _properties(name: str, owner: Table, owner_column: str) -> Table:
+    lower = name.lower()
+    return Table(
+        name,
+        metadata,
+        Column(
+            owner_column, Integer, ForeignKey(owner.c.id, ondelete="CASCADE"), nullable=False
+        ),
+        Column("name", String(255), nullable=False),
+        Column("is_custom_property", Boolean, nullable=False),
+        Column("int_value", BigInteger),
+        Column("double_value", Double),
+        Column("string_value", LongText),
+        Column("byte_value", Blob),
+        Column("proto_value", Blob),
+        Column("bool_value", Boolean),
+        PrimaryKeyConstraint(owner_column, "name", "is_custom_property"),
+        Index(f"idx_{lower}_int", "name", "is_custom_property", "int_value"),
+        Index(f"idx_{lower}_double", "name", "is_custom_property", "double_value"),
+        Index(
+            f"idx_{lower}_string",
+            "name",
+            "is_custom_property",
+            "string_value",
+            mysql_length={"string_value": 255},
+        ).ddl_if(dialect=("sqlite", "mysql", "mariadb")),
+        **MYSQL_OPTS,
+    )
+
+
+artifact = _entity("Artifact", Column("uri", Text), Column("state", Integer))
+context = _entity("Context", name_nullable=False)
+execution = _entity("Execution", Column("last_known_state", Integer))
+
+artifact_property = _properties("ArtifactProperty", artifact, "artifact_id")
+context_property = _properties("ContextProperty", context, "context_id")
+execution_property = _properties("ExecutionProperty", execution, "execution_id")
+
+parent_context = Table(
+    "ParentContext",
+    metadata,
+    Column("context_id", Integer, ForeignKey(context.c.id, ondelete="CASCADE"), nullable=False),
+    Column("parent_context_id", Integer, nullable=False),
+    PrimaryKeyConstraint("context_id", "parent_context_id"),
+    Index("idx_parentcontext_parent_context_id", "parent_context_id"),
+    **MYSQL_OPTS,
+)
+
+attribution = Table(
+    "Attribution",
+    metadata,
+    _id(),
+    Column("context_id", Integer, ForeignKey(context.c.id, ondelete="CASCADE"), nullable=False),
+    Column(
+        "artifact_id", Integer, ForeignKey(artifact.c.id, ondelete="CASCADE"), nullable=False
+    ),
+    UniqueConstraint("context_id", "artifact_id"),
+    Index("idx_attribution_artifact_id", "artifact_id"),
+    sqlite_autoincrement=True,
+    **MYSQL_OPTS,
+)
+
+association = Table(
+    "Association",
+    metadata,
+    _id(),
+    Column("context_id", Integer, ForeignKey(context.c.id, ondelete="CASCADE"), nullable=False),
+    Column(
+        "execution_id", Integer, ForeignKey(execution.c.id, ondelete="CASCADE"), nullable=False
+    ),
+    UniqueConstraint("context_id", "execution_id"),
+    sqlite_autoincrement=True,
+    **MYSQL_OPTS,
+)
+
+event = Table(
+    "Event",
+    metadata,
+    _id(),
+    Column("artifact_id", Integer, nullable=False),
+    Column("execution_id", Integer, nullable=False),
+    Column("type", Integer, nullable=False),
+    Column("milliseconds_since_epoch", BigInteger),
+    UniqueConstraint("artifact_id", "execution_id", "type"),
+    sqlite_autoincrement=True,
+    **MYSQL_OPTS,
+)
+
+event_path = Table(
+    "EventPath",
+    metadata,
+    Column("event_id", Integer, nullable=False),
+    Column("is_index_step", Boolean, nullable=False),
+    Column("step_index", Integer),
+    Column("step_key", Text),
+    Index("idx_eventpath_event_id", "event_id"),
+    **MYSQL_OPTS,
+)
+
+mlmd_env = Table(
+    "MLMDEnv",
+    metadata,
+    Column("schema_version", Integer, primary_key=True, autoincrement=False),
+    **MYSQL_OPTS,
+)
+
+ENTITY_TABLES = {"context": context, "artifact": artifact, "execution": execution}
+PROPERTY_TABLES = {
+    "context": (context_property, "context_id"),
+    "artifact": (artifact_property, "artifact_id"),
+    "execution": (execution_property, "execution_id"),
+}

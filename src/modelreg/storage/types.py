@@ -1,0 +1,81 @@
+"""MLMD type rows: looked up by name, created on first start (type ids are dynamic)."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Connection, insert, select
+
+from modelreg.domain.kinds import ALL_KINDS, DATA_TYPES, Kind, Table
+
+from . import tables as t
+
+TYPE_KIND = {Table.EXECUTION: 0, Table.ARTIFACT: 1, Table.CONTEXT: 2}
+
+# Types upstream's server registers that have no endpoint of ours yet; created so that a
+# database we initialise is the one upstream's server expects.
+EXTRA_TYPES: tuple[tuple[str, Table], ...] = (
+    ("kf.MetricHistory", Table.ARTIFACT),
+    ("kf.ServingEnvironment", Table.CONTEXT),
+    ("kf.InferenceService", Table.CONTEXT),
+    ("kf.ServeModel", Table.EXECUTION),
+    ("kf.Experiment", Table.CONTEXT),
+    ("kf.ExperimentRun", Table.CONTEXT),
+)
+
+
+class TypeRegistry:
+    """Type name -> id, filled from the database once and kept for the process."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def id_of(self, kind: Kind) -> int:
+        return self._ids[kind.type_name]
+
+    def load(self, conn: Connection) -> None:
+        wanted = [k.type_name for k in ALL_KINDS] + [name for name, _ in EXTRA_TYPES]
+        rows = conn.execute(
+            select(t.type_.c.name, t.type_.c.id)
+            .where(t.type_.c.name.in_(wanted))
+            .order_by(t.type_.c.id)
+        ).all()
+        ids: dict[str, int] = {}
+        for name, type_id in rows:
+            ids.setdefault(name, type_id)  # the oldest row wins if a race made two
+        with self._lock:
+            self._ids = ids
+
+    def missing(self) -> list[str]:
+        return [k.type_name for k in ALL_KINDS if k.type_name not in self._ids]
+
+
+def seed_types(conn: Connection) -> None:
+    """Create every registry type and its declared properties unless present (idempotent)."""
+    existing = {
+        name: type_id for name, type_id in conn.execute(select(t.type_.c.name, t.type_.c.id))
+    }
+    declared: list[tuple[str, Table, dict[str, int]]] = [
+        (k.type_name, k.table, {p.name: DATA_TYPES[p.column] for p in k.props}) for k in ALL_KINDS
+    ]
+    declared += [(name, table, {}) for name, table in EXTRA_TYPES]
+    for name, table, props in declared:
+        type_id = existing.get(name)
+        if type_id is None:
+            result = conn.execute(
+                insert(t.type_).values(name=name, type_kind=TYPE_KIND[table])
+            )
+            type_id = int(result.inserted_primary_key[0])
+        known = set(
+            conn.execute(
+                select(t.type_property.c.name).where(t.type_property.c.type_id == type_id)
+            ).scalars()
+        )
+        rows = [
+            {"type_id": type_id, "name": prop, "data_type": data_type}
+            for prop, data_type in props.items()
+            if prop not in known
+        ]
+        if rows:
+            conn.execute(insert(t.type_property), rows)
