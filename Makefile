@@ -1,0 +1,45 @@
+# modelreg: `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATABASE_URL ?= $(or $(MODELREG_DATABASE_URL),sqlite:///./modelreg.db)
+HOST ?= 127.0.0.1
+PORT ?= 8080
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help serve test lint typecheck check bench docs clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "modelreg needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.server: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[server,postgres,mysql]"
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.server
+	$(BIN)/pip install --quiet -e ".[server,postgres,mysql,dev]"
+	touch $@
+
+serve: $(VENV)/.server ## Create .venv, migrate the database and serve on $(HOST):$(PORT)
+	$(BIN)/modelreg serve --database-url "$(DATABASE_URL)" --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev ## Install what tests need and run the whole suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev ## ruff: lint and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.dev ## mypy --strict on src/
+	$(BIN)/mypy
+
+check: lint typecheck test ## Every check CI runs
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache

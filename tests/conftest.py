@@ -1,0 +1,92 @@
+"""Shared fixtures: one registry database per backend, emptied between tests.
+
+SQLite always runs. PostgreSQL and MySQL/MariaDB run when their server URLs are set:
+MODELREG_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) and
+MODELREG_TEST_MYSQL_URL (e.g. mysql://root@127.0.0.1:3306/test). Each test session creates
+its own database inside them and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
+
+from modelreg.storage import tables as t
+from modelreg.storage.engine import normalize_url
+from modelreg.storage.store import Store
+
+BACKENDS = {
+    "postgres": "MODELREG_TEST_POSTGRES_URL",
+    "mysql": "MODELREG_TEST_MYSQL_URL",
+}
+# Child tables first, so deleting never trips a foreign key.
+DATA_TABLES = [
+    t.attribution,
+    t.association,
+    t.parent_context,
+    t.event_path,
+    t.event,
+    t.artifact_property,
+    t.context_property,
+    t.execution_property,
+    t.artifact,
+    t.context,
+    t.execution,
+]
+
+
+def _backend_params() -> list[object]:
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    for name, env in BACKENDS.items():
+        marks = [getattr(pytest.mark, name)]
+        if not os.environ.get(env):
+            marks.append(pytest.mark.skip(reason=f"{env} is not set"))
+        params.append(pytest.param(name, id=name, marks=marks))
+    return params
+
+
+@pytest.fixture(scope="session", params=_backend_params())
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database for this session on one backend."""
+    backend = request.param
+    if backend == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sqlite") / "registry.db"
+        yield f"sqlite:///{path}"
+        return
+    server_url = normalize_url(os.environ[BACKENDS[backend]])
+    name = f"modelreg_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(str(server_url)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            if backend == "postgres":
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            else:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def session_store(database_url: str) -> Iterator[Store]:
+    store = Store.from_url(database_url)
+    store.bootstrap(migrate=True)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def store(session_store: Store) -> Iterator[Store]:
+    """The session's store, with every entity row deleted after the test."""
+    yield session_store
+    with session_store.engine.begin() as conn:
+        for table in DATA_TABLES:
+            conn.execute(delete(table))
