@@ -52,7 +52,9 @@ def _backend_params() -> list[object]:
 
 
 @pytest.fixture(scope="session", params=_backend_params())
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A fresh, migrated database for this session on one backend."""
     backend = request.param
     if backend == "sqlite":

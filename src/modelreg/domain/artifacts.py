@@ -59,7 +59,7 @@ class ArtifactService:
         kind = _kind_of(body)
 
         def work(repo: Repo) -> Record:
-            record = new_record(kind, child_name(uuid.uuid4(), getattr(body, "name", None)))
+            record = new_record(kind, child_name(str(uuid.uuid4()), getattr(body, "name", None)))
             merge(record, body)
             _check_required(record)
             return repo.insert(record)
@@ -88,7 +88,7 @@ class ArtifactService:
         return self.store.run(work, write=True)
 
     def list(self, query: ListQuery, kinds: Sequence[Kind] = ARTIFACT_KINDS) -> Page:
-        return self.store.run(lambda repo: repo.list(kinds, query, None), write=False)
+        return self.store.run(lambda repo: repo.list_page(kinds, query, None), write=False)
 
     def list_for_version(
         self, version_id: int, query: ListQuery, kinds: Sequence[Kind] = ARTIFACT_KINDS
@@ -100,7 +100,7 @@ class ArtifactService:
                 if query.external_id is not None:
                     found = [r for r in found if r.external_id == query.external_id]
                 return Page(found, "", query.page_size)
-            return repo.list(kinds, query, version_id)
+            return repo.list_page(kinds, query, version_id)
 
         return self.store.run(work, write=False)
 
@@ -128,9 +128,7 @@ class ArtifactService:
 
     def upsert_into_version(self, version_id: int, body: BaseModel) -> tuple[Record, bool]:
         """Create or update an artifact and link it to a model version; True if created."""
-        return self.store.run(
-            lambda repo: self._upsert(repo, MV, version_id, body), write=True
-        )
+        return self.store.run(lambda repo: self._upsert(repo, MV, version_id, body), write=True)
 
     @staticmethod
     def _upsert(

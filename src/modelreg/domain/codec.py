@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from modelreg.schemas.enums import ArtifactState
 
-from .kinds import HIDDEN_CUSTOM, Kind, Prop, Table
+from .kinds import HIDDEN_CUSTOM, Prop, Table
 from .records import Record
 from .values import Stored, decode_string_list, encode_string_list, to_stored, to_wire
 
@@ -124,7 +124,10 @@ def _artifact_columns(record: Record, out: dict[str, Any], api: ApiVersion) -> N
     if record.state is not None and 0 <= record.state < len(ARTIFACT_STATES):
         out["state"] = ARTIFACT_STATES[record.state]
     if api == "v1alpha3":
-        for name, alias in (("experiment_id", "experimentId"), ("experiment_run_id", "experimentRunId")):
+        for name, alias in (
+            ("experiment_id", "experimentId"),
+            ("experiment_run_id", "experimentRunId"),
+        ):
             stored = record.custom.get(name)
             if stored is not None:
                 out[alias] = str(stored.value)

@@ -40,7 +40,9 @@ def child_name(prefix: str | int, name: str | None) -> str:
 def require(repo: Repo, kinds: Sequence[Kind], entity_id: int) -> Record:
     record = repo.get(kinds, entity_id)
     if record is None:
-        raise NotFound(f"no {kinds[0].label if len(kinds) == 1 else 'artifact'} with id {entity_id}")
+        raise NotFound(
+            f"no {kinds[0].label if len(kinds) == 1 else 'artifact'} with id {entity_id}"
+        )
     return record
 
 

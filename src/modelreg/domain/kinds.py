@@ -8,13 +8,13 @@ storage, listing) is driven by these tables, so a new entity is a new `Kind`, no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from .values import ValueColumn
 
 
-class Table(str, Enum):
+class Table(StrEnum):
     CONTEXT = "context"
     ARTIFACT = "artifact"
     EXECUTION = "execution"

@@ -45,7 +45,7 @@ class ModelService:
         return self.store.run(work, write=True)
 
     def list_models(self, query: ListQuery) -> Page:
-        return self.store.run(lambda repo: repo.list(RM, query, None), write=False)
+        return self.store.run(lambda repo: repo.list_page(RM, query, None), write=False)
 
     def find_model(self, name: str | None, external_id: str | None) -> Record:
         if name is None and external_id is None:
@@ -105,12 +105,12 @@ class ModelService:
     def list_versions(self, query: ListQuery, model_id: int | None = None) -> Page:
         def work(repo: Repo) -> Page:
             if model_id is None:
-                return repo.list(MV, query, None)
+                return repo.list_page(MV, query, None)
             require(repo, RM, model_id)
             if query.name is not None:
                 found = repo.find(MV, names=[child_name(model_id, query.name)], parent_id=model_id)
                 return Page(found, "", query.page_size)
-            return repo.list(MV, query, model_id)
+            return repo.list_page(MV, query, model_id)
 
         return self.store.run(work, write=False)
 
@@ -144,6 +144,3 @@ def _described(
         parts.append(f"externalId {external_id!r}")
     where = f" in registered model {parent}" if parent is not None else ""
     return f"{label} with {' and '.join(parts)}{where}"
-
-
-

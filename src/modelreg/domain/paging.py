@@ -40,7 +40,9 @@ class ListQuery:
 
 
 def _binding(scope: str, order_by: str, descending: bool, extra: tuple[str | None, ...]) -> str:
-    text = "\x1f".join([scope, order_by, "DESC" if descending else "ASC", *(e or "" for e in extra)])
+    text = "\x1f".join(
+        [scope, order_by, "DESC" if descending else "ASC", *(e or "" for e in extra)]
+    )
     return hashlib.blake2s(text.encode("utf-8"), digest_size=6).hexdigest()
 
 
@@ -92,9 +94,7 @@ def build_list_query(
     """Validate raw list parameters. Unknown orderBy or sortOrder values are errors."""
     order = (order_by or "ID").upper()
     if order not in ORDER_FIELDS:
-        raise InvalidArgument(
-            f"invalid orderBy {order_by!r}: use one of {', '.join(ORDER_FIELDS)}"
-        )
+        raise InvalidArgument(f"invalid orderBy {order_by!r}: use one of {', '.join(ORDER_FIELDS)}")
     direction = (sort_order or "ASC").upper()
     if direction not in ("ASC", "DESC"):
         raise InvalidArgument(f"invalid sortOrder {sort_order!r}: use ASC or DESC")

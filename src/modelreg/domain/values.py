@@ -56,8 +56,14 @@ def decode_struct(text: str) -> dict[str, Any]:
     return dict(_integral_floats_as_ints(json_format.MessageToDict(message)))
 
 
-def to_stored(value: wire.MetadataStringValue | wire.MetadataIntValue | wire.MetadataDoubleValue
-              | wire.MetadataBoolValue | wire.MetadataStructValue | wire.MetadataProtoValue) -> Stored:
+def to_stored(
+    value: wire.MetadataStringValue
+    | wire.MetadataIntValue
+    | wire.MetadataDoubleValue
+    | wire.MetadataBoolValue
+    | wire.MetadataStructValue
+    | wire.MetadataProtoValue,
+) -> Stored:
     """Wire `MetadataValue` -> the column and value a property row stores."""
     if isinstance(value, wire.MetadataStringValue):
         return Stored("string_value", value.string_value)
@@ -68,7 +74,9 @@ def to_stored(value: wire.MetadataStringValue | wire.MetadataIntValue | wire.Met
     if isinstance(value, wire.MetadataBoolValue):
         return Stored("bool_value", value.bool_value)
     if isinstance(value, wire.MetadataStructValue):
-        return Stored("string_value", encode_struct(json.loads(base64.b64decode(value.struct_value))))
+        return Stored(
+            "string_value", encode_struct(json.loads(base64.b64decode(value.struct_value)))
+        )
     packed = any_pb2.Any(type_url=value.type, value=base64.b64decode(value.proto_value))
     return Stored("proto_value", packed.SerializeToString())
 

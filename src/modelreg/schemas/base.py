@@ -51,7 +51,9 @@ def _strict_number(value: Any) -> Any:
 def _id_text(value: str) -> str:
     if not value.isascii() or not value.isdigit() or int(value) < 1 or int(value) > INT32_MAX:
         raise PydanticCustomError(
-            "invalid_id", "'{value}' is not a valid id (a positive 32-bit integer)", {"value": value}
+            "invalid_id",
+            "'{value}' is not a valid id (a positive 32-bit integer)",
+            {"value": value},
         )
     return value
 

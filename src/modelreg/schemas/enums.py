@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ContextState(str, Enum):
+class ContextState(StrEnum):
     """State of a registered model, model version, experiment or run."""
 
     LIVE = "LIVE"
     ARCHIVED = "ARCHIVED"
 
 
-class ArtifactState(str, Enum):
+class ArtifactState(StrEnum):
     """State of an artifact; stored as its position (0..6) in the MLMD `state` column."""
 
     UNKNOWN = "UNKNOWN"
@@ -24,14 +24,14 @@ class ArtifactState(str, Enum):
     REFERENCE = "REFERENCE"
 
 
-class ParameterType(str, Enum):
+class ParameterType(StrEnum):
     STRING = "string"
     NUMBER = "number"
     BOOLEAN = "boolean"
     OBJECT = "object"
 
 
-class ArtifactType(str, Enum):
+class ArtifactType(StrEnum):
     """The `artifactType` discriminator and query parameter."""
 
     MODEL = "model-artifact"
@@ -41,12 +41,12 @@ class ArtifactType(str, Enum):
     PARAMETER = "parameter"
 
 
-class OrderBy(str, Enum):
+class OrderBy(StrEnum):
     ID = "ID"
     CREATE_TIME = "CREATE_TIME"
     LAST_UPDATE_TIME = "LAST_UPDATE_TIME"
 
 
-class SortOrder(str, Enum):
+class SortOrder(StrEnum):
     ASC = "ASC"
     DESC = "DESC"

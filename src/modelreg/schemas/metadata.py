@@ -55,7 +55,7 @@ class MetadataStringValue(WireModel):
 class MetadataIntValue(WireModel):
     metadata_type: Literal["MetadataIntValue"] = Field(alias="metadataType")
     int_value: Annotated[StrictStr, AfterValidator(_int64_text)] = Field(
-        description="A 64-bit integer written as a JSON string, e.g. \"42\""
+        description='A 64-bit integer written as a JSON string, e.g. "42"'
     )
 
 

@@ -45,8 +45,13 @@ def _registry_error(_: Request, exc: Exception) -> JsonResponse:
 
 
 def _location(loc: tuple[Any, ...]) -> str:
-    # ('body', 'customProperties', 'x', 'MetadataIntValue', 'int_value') -> customProperties.x.int_value
-    parts = [str(p) for p in loc[1:] if not (isinstance(p, str) and p.startswith(("Metadata", "function-")))]
+    # ('body', 'customProperties', 'x', 'MetadataIntValue', 'int_value')
+    #   -> customProperties.x.int_value
+    parts = [
+        str(p)
+        for p in loc[1:]
+        if not (isinstance(p, str) and p.startswith(("Metadata", "function-")))
+    ]
     return ".".join(parts) or str(loc[0])
 
 

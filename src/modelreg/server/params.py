@@ -10,17 +10,26 @@ from modelreg.domain.common import parse_id
 from modelreg.domain.paging import ListQuery, build_list_query
 from modelreg.errors import InvalidArgument
 
-PageSize = Annotated[str | None, Query(alias="pageSize", description="Items per page (default 100, at most 1000)")]
-OrderByParam = Annotated[str | None, Query(alias="orderBy", description="ID, CREATE_TIME or LAST_UPDATE_TIME")]
+PageSize = Annotated[
+    str | None, Query(alias="pageSize", description="Items per page (default 100, at most 1000)")
+]
+OrderByParam = Annotated[
+    str | None, Query(alias="orderBy", description="ID, CREATE_TIME or LAST_UPDATE_TIME")
+]
 SortOrderParam = Annotated[str | None, Query(alias="sortOrder", description="ASC or DESC")]
-TokenParam = Annotated[str | None, Query(alias="nextPageToken", description="Token of the previous page")]
+TokenParam = Annotated[
+    str | None, Query(alias="nextPageToken", description="Token of the previous page")
+]
 FilterParam = Annotated[str | None, Query(alias="filterQuery", description="Filter expression")]
 NameParam = Annotated[str | None, Query(description="Exact name")]
 ExternalIdParam = Annotated[str | None, Query(alias="externalId", description="Exact external id")]
 ParentParam = Annotated[str | None, Query(alias="parentResourceId", description="Id of the parent")]
 ArtifactTypeParam = Annotated[
     str | None,
-    Query(alias="artifactType", description="model-artifact, doc-artifact, dataset-artifact, metric or parameter"),
+    Query(
+        alias="artifactType",
+        description="model-artifact, doc-artifact, dataset-artifact, metric or parameter",
+    ),
 ]
 
 

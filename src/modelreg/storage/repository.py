@@ -19,7 +19,7 @@ from modelreg.domain.values import Stored, ValueColumn
 from modelreg.errors import AlreadyExists
 
 from . import tables as t
-from .types import TypeRegistry
+from .types import TypeRegistry, new_id
 
 VALUE_COLUMNS: tuple[ValueColumn, ...] = (
     "int_value",
@@ -55,7 +55,7 @@ class Repository:
             result = self.conn.execute(insert(table).values(**values))
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
-        record.id = int(result.inserted_primary_key[0])
+        record.id = new_id(result)
         self._insert_properties(record)
         return record
 
@@ -164,7 +164,7 @@ class Repository:
         rows = self._materialise(kinds, self.conn.execute(stmt).all())
         return [r for r in rows if r.display_name == suffix][:limit]
 
-    def list(self, kinds: Sequence[Kind], query: ListQuery, parent_id: int | None) -> Page:
+    def list_page(self, kinds: Sequence[Kind], query: ListQuery, parent_id: int | None) -> Page:
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = self._select(kinds)
         if parent_id is not None:
@@ -197,9 +197,7 @@ class Repository:
             )
             return t.context.c.id.in_(sub)
         if kind.table is Table.ARTIFACT:
-            sub = select(t.attribution.c.artifact_id).where(
-                t.attribution.c.context_id == parent_id
-            )
+            sub = select(t.attribution.c.artifact_id).where(t.attribution.c.context_id == parent_id)
             return t.artifact.c.id.in_(sub)
         sub = select(t.association.c.execution_id).where(t.association.c.context_id == parent_id)
         return t.execution.c.id.in_(sub)
@@ -270,8 +268,13 @@ def _stored_of(m: Any) -> Stored | None:
 
 def _after(column: Any, id_column: Any, cursor: Cursor, descending: bool) -> Any:
     if descending:
-        return or_(column < cursor.last_value, and_(column == cursor.last_value, id_column < cursor.last_id))
-    return or_(column > cursor.last_value, and_(column == cursor.last_value, id_column > cursor.last_id))
+        return or_(
+            column < cursor.last_value,
+            and_(column == cursor.last_value, id_column < cursor.last_id),
+        )
+    return or_(
+        column > cursor.last_value, and_(column == cursor.last_value, id_column > cursor.last_id)
+    )
 
 
 def _escape_like(text: str) -> str:

@@ -8,6 +8,8 @@ case-sensitively there too, as on PostgreSQL and SQLite. PostgreSQL gets no inde
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -35,7 +37,7 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 
-MYSQL_OPTS = {
+MYSQL_OPTS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
     "mysql_charset": "utf8mb4",
     "mysql_collate": "utf8mb4_bin",
@@ -118,9 +120,7 @@ def _properties(name: str, owner: Table, owner_column: str) -> Table:
     return Table(
         name,
         metadata,
-        Column(
-            owner_column, Integer, ForeignKey(owner.c.id, ondelete="CASCADE"), nullable=False
-        ),
+        Column(owner_column, Integer, ForeignKey(owner.c.id, ondelete="CASCADE"), nullable=False),
         Column("name", String(255), nullable=False),
         Column("is_custom_property", Boolean, nullable=False),
         Column("int_value", BigInteger),
@@ -138,8 +138,8 @@ def _properties(name: str, owner: Table, owner_column: str) -> Table:
             "is_custom_property",
             "string_value",
             mysql_length={"string_value": 255},
-        ).ddl_if(dialect=("sqlite", "mysql", "mariadb")),
-        **MYSQL_OPTS,
+        ).ddl_if(dialect=("sqlite", "mysql", "mariadb"))  # type: ignore[arg-type]  # tuples are documented,
+        ** MYSQL_OPTS,
     )
 
 
@@ -166,9 +166,7 @@ attribution = Table(
     metadata,
     _id(),
     Column("context_id", Integer, ForeignKey(context.c.id, ondelete="CASCADE"), nullable=False),
-    Column(
-        "artifact_id", Integer, ForeignKey(artifact.c.id, ondelete="CASCADE"), nullable=False
-    ),
+    Column("artifact_id", Integer, ForeignKey(artifact.c.id, ondelete="CASCADE"), nullable=False),
     UniqueConstraint("context_id", "artifact_id"),
     Index("idx_attribution_artifact_id", "artifact_id"),
     sqlite_autoincrement=True,
@@ -180,9 +178,7 @@ association = Table(
     metadata,
     _id(),
     Column("context_id", Integer, ForeignKey(context.c.id, ondelete="CASCADE"), nullable=False),
-    Column(
-        "execution_id", Integer, ForeignKey(execution.c.id, ondelete="CASCADE"), nullable=False
-    ),
+    Column("execution_id", Integer, ForeignKey(execution.c.id, ondelete="CASCADE"), nullable=False),
     UniqueConstraint("context_id", "execution_id"),
     sqlite_autoincrement=True,
     **MYSQL_OPTS,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, CursorResult, insert, select
 
 from modelreg.domain.kinds import ALL_KINDS, DATA_TYPES, Kind, Table
 
@@ -53,9 +54,7 @@ class TypeRegistry:
 
 def seed_types(conn: Connection) -> None:
     """Create every registry type and its declared properties unless present (idempotent)."""
-    existing = {
-        name: type_id for name, type_id in conn.execute(select(t.type_.c.name, t.type_.c.id))
-    }
+    existing = dict(conn.execute(select(t.type_.c.name, t.type_.c.id)))
     declared: list[tuple[str, Table, dict[str, int]]] = [
         (k.type_name, k.table, {p.name: DATA_TYPES[p.column] for p in k.props}) for k in ALL_KINDS
     ]
@@ -63,10 +62,8 @@ def seed_types(conn: Connection) -> None:
     for name, table, props in declared:
         type_id = existing.get(name)
         if type_id is None:
-            result = conn.execute(
-                insert(t.type_).values(name=name, type_kind=TYPE_KIND[table])
-            )
-            type_id = int(result.inserted_primary_key[0])
+            result = conn.execute(insert(t.type_).values(name=name, type_kind=TYPE_KIND[table]))
+            type_id = new_id(result)
         known = set(
             conn.execute(
                 select(t.type_property.c.name).where(t.type_property.c.type_id == type_id)
@@ -79,3 +76,10 @@ def seed_types(conn: Connection) -> None:
         ]
         if rows:
             conn.execute(insert(t.type_property), rows)
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The id an INSERT just generated."""
+    key = result.inserted_primary_key
+    assert key is not None, "INSERT returned no primary key"
+    return int(key[0])

@@ -43,7 +43,11 @@ def router(api: ApiVersion) -> APIRouter:
     ) -> out.JsonResponse:
         kinds = kinds_for(artifact_type)
         query = list_query(
-            f"a/{artifact_type or ''}", page_size, order_by, sort_order, next_page_token,
+            f"a/{artifact_type or ''}",
+            page_size,
+            order_by,
+            sort_order,
+            next_page_token,
             filter_query,
         )
         return out.page(services.artifacts.list(query, kinds), api)
@@ -65,12 +69,12 @@ def router(api: ApiVersion) -> APIRouter:
         return out.one(services.artifacts.find(name, external_id, parent), api)
 
     @r.get("/artifacts/{id}", response_model=art.Artifact)
-    def get_artifact(id: str, services: ServicesDep) -> out.JsonResponse:  # noqa: A002
+    def get_artifact(id: str, services: ServicesDep) -> out.JsonResponse:
         return out.one(services.artifacts.get(parse_id(id, "artifact id")), api)
 
     @r.patch("/artifacts/{id}", response_model=art.Artifact)
     def update_artifact(
-        id: str,  # noqa: A002
+        id: str,
         body: Annotated[art.ArtifactPatch, Body()],
         services: ServicesDep,
     ) -> out.JsonResponse:
@@ -105,13 +109,13 @@ def router(api: ApiVersion) -> APIRouter:
         return out.one(services.artifacts.find(name, external_id, parent, MA), api)
 
     @r.get("/model_artifacts/{modelartifactId}", response_model=art.ModelArtifact)
-    def get_model_artifact(modelartifactId: str, services: ServicesDep) -> out.JsonResponse:  # noqa: N803
+    def get_model_artifact(modelartifactId: str, services: ServicesDep) -> out.JsonResponse:
         artifact_id = parse_id(modelartifactId, "model artifact id")
         return out.one(services.artifacts.get(artifact_id, MA), api)
 
     @r.patch("/model_artifacts/{modelartifactId}", response_model=art.ModelArtifact)
     def update_model_artifact(
-        modelartifactId: str,  # noqa: N803
+        modelartifactId: str,
         body: art.ModelArtifactUpdate,
         services: ServicesDep,
     ) -> out.JsonResponse:

@@ -62,13 +62,13 @@ def router(api: ApiVersion) -> APIRouter:
         return out.one(services.models.find_version(name, external_id, parent), api)
 
     @r.get("/model_versions/{modelversionId}", response_model=wire.ModelVersion)
-    def get_model_version(modelversionId: str, services: ServicesDep) -> out.JsonResponse:  # noqa: N803
+    def get_model_version(modelversionId: str, services: ServicesDep) -> out.JsonResponse:
         version_id = parse_id(modelversionId, "model version id")
         return out.one(services.models.get_version(version_id), api)
 
     @r.patch("/model_versions/{modelversionId}", response_model=wire.ModelVersion)
     def update_model_version(
-        modelversionId: str,  # noqa: N803
+        modelversionId: str,
         body: wire.ModelVersionUpdate,
         services: ServicesDep,
     ) -> out.JsonResponse:
@@ -77,7 +77,7 @@ def router(api: ApiVersion) -> APIRouter:
 
     @r.get("/model_versions/{modelversionId}/artifacts", response_model=art.ArtifactList)
     def get_model_version_artifacts(
-        modelversionId: str,  # noqa: N803
+        modelversionId: str,
         services: ServicesDep,
         name: NameParam = None,
         external_id: ExternalIdParam = None,
@@ -91,14 +91,20 @@ def router(api: ApiVersion) -> APIRouter:
         version_id = parse_id(modelversionId, "model version id")
         kinds = kinds_for(artifact_type)
         query = list_query(
-            f"mv/{version_id}/a/{artifact_type or ''}", page_size, order_by, sort_order,
-            next_page_token, filter_query, name, external_id,
+            f"mv/{version_id}/a/{artifact_type or ''}",
+            page_size,
+            order_by,
+            sort_order,
+            next_page_token,
+            filter_query,
+            name,
+            external_id,
         )
         return out.page(services.artifacts.list_for_version(version_id, query, kinds), api)
 
     @r.post("/model_versions/{modelversionId}/artifacts", response_model=art.Artifact)
     def upsert_model_version_artifact(
-        modelversionId: str,  # noqa: N803
+        modelversionId: str,
         body: Annotated[art.ArtifactBody, Body()],
         services: ServicesDep,
     ) -> out.JsonResponse:

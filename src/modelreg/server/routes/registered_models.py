@@ -50,13 +50,13 @@ def router(api: ApiVersion) -> APIRouter:
         return out.one(services.models.find_model(name, external_id), api)
 
     @r.get("/registered_models/{registeredmodelId}", response_model=wire.RegisteredModel)
-    def get_registered_model(registeredmodelId: str, services: ServicesDep) -> out.JsonResponse:  # noqa: N803
+    def get_registered_model(registeredmodelId: str, services: ServicesDep) -> out.JsonResponse:
         model_id = parse_id(registeredmodelId, "registered model id")
         return out.one(services.models.get_model(model_id), api)
 
     @r.patch("/registered_models/{registeredmodelId}", response_model=wire.RegisteredModel)
     def update_registered_model(
-        registeredmodelId: str,  # noqa: N803
+        registeredmodelId: str,
         body: wire.RegisteredModelUpdate,
         services: ServicesDep,
     ) -> out.JsonResponse:
@@ -65,7 +65,7 @@ def router(api: ApiVersion) -> APIRouter:
 
     @r.get("/registered_models/{registeredmodelId}/versions", response_model=wire.ModelVersionList)
     def get_registered_model_versions(
-        registeredmodelId: str,  # noqa: N803
+        registeredmodelId: str,
         services: ServicesDep,
         name: NameParam = None,
         external_id: ExternalIdParam = None,
@@ -77,8 +77,14 @@ def router(api: ApiVersion) -> APIRouter:
     ) -> out.JsonResponse:
         model_id = parse_id(registeredmodelId, "registered model id")
         query = list_query(
-            f"rm/{model_id}/mv", page_size, order_by, sort_order, next_page_token, filter_query,
-            name, external_id,
+            f"rm/{model_id}/mv",
+            page_size,
+            order_by,
+            sort_order,
+            next_page_token,
+            filter_query,
+            name,
+            external_id,
         )
         return out.page(services.models.list_versions(query, model_id), api)
 
@@ -88,7 +94,7 @@ def router(api: ApiVersion) -> APIRouter:
         status_code=201,
     )
     def create_registered_model_version(
-        registeredmodelId: str,  # noqa: N803
+        registeredmodelId: str,
         body: wire.ModelVersionBody,
         services: ServicesDep,
     ) -> out.JsonResponse:

@@ -31,7 +31,12 @@ BLOB = sa.LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
 DOUBLE = sa.Float(precision=53).with_variant(mysql.DOUBLE(), "mysql", "mariadb")
 
 
-def _create(name: str, *items: Any, indexes: tuple[tuple[str, list[str], dict[str, Any]], ...] = (), **kw: Any) -> None:
+def _create(
+    name: str,
+    *items: Any,
+    indexes: tuple[tuple[str, list[str], dict[str, Any]], ...] = (),
+    **kw: Any,
+) -> None:
     if sa.inspect(op.get_bind()).has_table(name):
         return
     op.create_table(name, *items, **OPTS, **kw)
@@ -52,7 +57,9 @@ def _entity(name: str, *extra: sa.Column[Any], name_nullable: bool = True) -> No
         sa.Column("name", sa.String(255), nullable=name_nullable),
         sa.Column("external_id", sa.String(255)),
         sa.Column("create_time_since_epoch", sa.BigInteger, nullable=False, server_default="0"),
-        sa.Column("last_update_time_since_epoch", sa.BigInteger, nullable=False, server_default="0"),
+        sa.Column(
+            "last_update_time_since_epoch", sa.BigInteger, nullable=False, server_default="0"
+        ),
         sa.UniqueConstraint("type_id", "name", name=f"uq_{name}_type_id_name"),
         sa.UniqueConstraint("external_id", name=f"uq_{name}_external_id"),
         indexes=(
@@ -68,7 +75,12 @@ def _properties(name: str, owner: str, owner_column: str) -> None:
     lower = name.lower()
     _create(
         name,
-        sa.Column(owner_column, sa.Integer, sa.ForeignKey(f"{owner}.id", ondelete="CASCADE", name=f"fk_{name}_{owner_column}"), nullable=False),
+        sa.Column(
+            owner_column,
+            sa.Integer,
+            sa.ForeignKey(f"{owner}.id", ondelete="CASCADE", name=f"fk_{name}_{owner_column}"),
+            nullable=False,
+        ),
         sa.Column("name", sa.String(255), nullable=False),
         sa.Column("is_custom_property", sa.Boolean, nullable=False),
         sa.Column("int_value", sa.BigInteger),
@@ -107,7 +119,12 @@ def upgrade() -> None:
     )
     _create(
         "TypeProperty",
-        sa.Column("type_id", sa.Integer, sa.ForeignKey("Type.id", ondelete="CASCADE", name="fk_TypeProperty_type_id"), nullable=False),
+        sa.Column(
+            "type_id",
+            sa.Integer,
+            sa.ForeignKey("Type.id", ondelete="CASCADE", name="fk_TypeProperty_type_id"),
+            nullable=False,
+        ),
         sa.Column("name", sa.String(255), nullable=False),
         sa.Column("data_type", sa.Integer),
         sa.PrimaryKeyConstraint("type_id", "name", name="pk_TypeProperty"),
@@ -126,7 +143,12 @@ def upgrade() -> None:
     _properties("ExecutionProperty", "Execution", "execution_id")
     _create(
         "ParentContext",
-        sa.Column("context_id", sa.Integer, sa.ForeignKey("Context.id", ondelete="CASCADE", name="fk_ParentContext_context_id"), nullable=False),
+        sa.Column(
+            "context_id",
+            sa.Integer,
+            sa.ForeignKey("Context.id", ondelete="CASCADE", name="fk_ParentContext_context_id"),
+            nullable=False,
+        ),
         sa.Column("parent_context_id", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("context_id", "parent_context_id", name="pk_ParentContext"),
         indexes=(("idx_parentcontext_parent_context_id", ["parent_context_id"], {}),),
@@ -140,7 +162,9 @@ def upgrade() -> None:
         sa.Column("execution_id", sa.Integer, nullable=False),
         sa.Column("type", sa.Integer, nullable=False),
         sa.Column("milliseconds_since_epoch", sa.BigInteger),
-        sa.UniqueConstraint("artifact_id", "execution_id", "type", name="uq_Event_artifact_id_execution_id_type"),
+        sa.UniqueConstraint(
+            "artifact_id", "execution_id", "type", name="uq_Event_artifact_id_execution_id_type"
+        ),
         sqlite_autoincrement=True,
     )
     _create(
@@ -151,7 +175,9 @@ def upgrade() -> None:
         sa.Column("step_key", sa.Text),
         indexes=(("idx_eventpath_event_id", ["event_id"], {}),),
     )
-    _create("MLMDEnv", sa.Column("schema_version", sa.Integer, primary_key=True, autoincrement=False))
+    _create(
+        "MLMDEnv", sa.Column("schema_version", sa.Integer, primary_key=True, autoincrement=False)
+    )
     env = sa.table("MLMDEnv", sa.column("schema_version", sa.Integer))
     if op.get_bind().execute(sa.select(env.c.schema_version)).first() is None:
         op.bulk_insert(env, [{"schema_version": 10}])
@@ -161,18 +187,46 @@ def _link(name: str, other_column: str, other_table: str) -> None:
     _create(
         name,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("context_id", sa.Integer, sa.ForeignKey("Context.id", ondelete="CASCADE", name=f"fk_{name}_context_id"), nullable=False),
-        sa.Column(other_column, sa.Integer, sa.ForeignKey(f"{other_table}.id", ondelete="CASCADE", name=f"fk_{name}_{other_column}"), nullable=False),
-        sa.UniqueConstraint("context_id", other_column, name=f"uq_{name}_context_id_{other_column}"),
-        indexes=((f"idx_{name.lower()}_{other_column}", [other_column], {}),) if name == "Attribution" else (),
+        sa.Column(
+            "context_id",
+            sa.Integer,
+            sa.ForeignKey("Context.id", ondelete="CASCADE", name=f"fk_{name}_context_id"),
+            nullable=False,
+        ),
+        sa.Column(
+            other_column,
+            sa.Integer,
+            sa.ForeignKey(
+                f"{other_table}.id", ondelete="CASCADE", name=f"fk_{name}_{other_column}"
+            ),
+            nullable=False,
+        ),
+        sa.UniqueConstraint(
+            "context_id", other_column, name=f"uq_{name}_context_id_{other_column}"
+        ),
+        indexes=((f"idx_{name.lower()}_{other_column}", [other_column], {}),)
+        if name == "Attribution"
+        else (),
         sqlite_autoincrement=True,
     )
 
 
 def downgrade() -> None:
     for name in (
-        "MLMDEnv", "EventPath", "Event", "Association", "Attribution", "ParentContext",
-        "ExecutionProperty", "ContextProperty", "ArtifactProperty", "Execution", "Context",
-        "Artifact", "ParentType", "TypeProperty", "Type",
+        "MLMDEnv",
+        "EventPath",
+        "Event",
+        "Association",
+        "Attribution",
+        "ParentContext",
+        "ExecutionProperty",
+        "ContextProperty",
+        "ArtifactProperty",
+        "Execution",
+        "Context",
+        "Artifact",
+        "ParentType",
+        "TypeProperty",
+        "Type",
     ):
         op.drop_table(name)
