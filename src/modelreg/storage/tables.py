@@ -115,6 +115,18 @@ def _entity(name: str, *extra: Column[object], name_nullable: bool = True) -> Ta
     )
 
 
+def _string_index(lower: str) -> Index:
+    index = Index(
+        f"idx_{lower}_string",
+        "name",
+        "is_custom_property",
+        "string_value",
+        mysql_length={"string_value": 255},
+    )
+    # tuples of dialect names are documented, the type stub says str
+    return index.ddl_if(dialect=("sqlite", "mysql", "mariadb"))  # type: ignore[arg-type]
+
+
 def _properties(name: str, owner: Table, owner_column: str) -> Table:
     lower = name.lower()
     return Table(
@@ -132,14 +144,8 @@ def _properties(name: str, owner: Table, owner_column: str) -> Table:
         PrimaryKeyConstraint(owner_column, "name", "is_custom_property"),
         Index(f"idx_{lower}_int", "name", "is_custom_property", "int_value"),
         Index(f"idx_{lower}_double", "name", "is_custom_property", "double_value"),
-        Index(
-            f"idx_{lower}_string",
-            "name",
-            "is_custom_property",
-            "string_value",
-            mysql_length={"string_value": 255},
-        ).ddl_if(dialect=("sqlite", "mysql", "mariadb"))  # type: ignore[arg-type]  # tuples are documented,
-        ** MYSQL_OPTS,
+        _string_index(lower),
+        **MYSQL_OPTS,
     )
 
 
