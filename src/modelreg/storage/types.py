@@ -54,7 +54,7 @@ class TypeRegistry:
 
 def seed_types(conn: Connection) -> None:
     """Create every registry type and its declared properties unless present (idempotent)."""
-    existing = dict(conn.execute(select(t.type_.c.name, t.type_.c.id)).tuples().all())
+    existing = {row[0]: row[1] for row in conn.execute(select(t.type_.c.name, t.type_.c.id))}
     declared: list[tuple[str, Table, dict[str, int]]] = [
         (k.type_name, k.table, {p.name: DATA_TYPES[p.column] for p in k.props}) for k in ALL_KINDS
     ]
