@@ -27,6 +27,9 @@ STRUCT_PREFIX = "mlmd-struct::"
 class Stored(NamedTuple):
     column: ValueColumn
     value: Any
+    raw: bytes | None = None
+    """For structs: the JSON text exactly as the client sent it, kept in `byte_value`
+    beside the upstream encoding so the value reads back byte for byte."""
 
 
 def encode_struct(obj: dict[str, Any]) -> str:
@@ -83,13 +86,14 @@ def to_stored(
 
 def to_wire(stored: Stored) -> dict[str, Any]:
     """A stored value -> the JSON object of its `MetadataValue`."""
-    column, value = stored
+    column, value, raw = stored
     if column == "int_value":
         return {"metadataType": "MetadataIntValue", "int_value": str(value)}
     if column == "string_value":
         if value.startswith(STRUCT_PREFIX):
-            text = json.dumps(decode_struct(value), separators=(",", ":"))
-            encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            if raw is None:  # written by upstream: re-encode the struct
+                raw = json.dumps(decode_struct(value), separators=(",", ":")).encode("utf-8")
+            encoded = base64.b64encode(raw).decode("ascii")
             return {"metadataType": "MetadataStructValue", "struct_value": encoded}
         return {"metadataType": "MetadataStringValue", "string_value": value}
     if column == "bool_value":

@@ -255,14 +255,21 @@ def _property_row(
     row["name"] = name
     row["is_custom_property"] = custom
     row[stored.column] = stored.value
+    if stored.raw is not None:
+        row["byte_value"] = stored.raw
     return row
 
 
 def _stored_of(m: Any) -> Stored | None:
     for column in VALUE_COLUMNS:
         value = m[column]
-        if value is not None:
-            return Stored(column, bool(value) if column == "bool_value" else value)
+        if value is None:
+            continue
+        if column == "bool_value":
+            return Stored(column, bool(value))
+        if column == "string_value" and m["byte_value"] is not None:
+            return Stored(column, value, bytes(m["byte_value"]))
+        return Stored(column, bytes(value) if isinstance(value, memoryview) else value)
     return None
 
 

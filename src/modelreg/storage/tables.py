@@ -44,7 +44,7 @@ MYSQL_OPTS: dict[str, Any] = {
 }
 LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 Blob = LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
-Double = Float(precision=53).with_variant(mysql.DOUBLE(), "mysql", "mariadb")
+Double = Float(precision=53).with_variant(mysql.DOUBLE(asdecimal=False), "mysql", "mariadb")
 
 
 def _id() -> Column[int]:

@@ -1,0 +1,201 @@
+"""The storage layer on every backend: one suite, run unchanged on SQLite, PostgreSQL, MySQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from modelreg.domain.common import new_record
+from modelreg.domain.kinds import (
+    ARTIFACT_KINDS,
+    DATASET,
+    METRIC,
+    MODEL_ARTIFACT,
+    MODEL_VERSION,
+    REGISTERED_MODEL,
+)
+from modelreg.domain.paging import build_list_query
+from modelreg.domain.records import Record
+from modelreg.domain.values import Stored, encode_struct
+from modelreg.errors import AlreadyExists
+from modelreg.storage import tables as t
+from modelreg.storage.repository import Repository
+from modelreg.storage.store import Store
+
+EVERY_VALUE = {
+    "int_max": Stored("int_value", 2**63 - 1),
+    "int_min": Stored("int_value", -(2**63)),
+    "zero": Stored("int_value", 0),
+    "double": Stored("double_value", 0.1 + 0.2),
+    "tiny": Stored("double_value", 5e-324),
+    "text": Stored("string_value", "héllo wörld ✓ 🚀 \t\n 'quotes' \"double\" \\ back"),
+    "empty": Stored("string_value", ""),
+    "yes": Stored("bool_value", True),
+    "no": Stored("bool_value", False),
+    "struct": Stored("string_value", encode_struct({"a": [1, 2.5, "x"], "b": {"c": None}})),
+    "proto": Stored("proto_value", b"\n\x0ctype.example/x\x12\x03\x01\x02\x00"),
+}
+
+
+def _model(repo: Repository, name: str, **custom: Stored) -> Record:
+    record = new_record(REGISTERED_MODEL, name)
+    record.props["state"] = Stored("string_value", "LIVE")
+    record.custom = dict(custom)
+    return repo.insert(record)
+
+
+def test_every_value_type_round_trips(store: Store) -> None:
+    created = store.run(lambda repo: _model(repo, "all-values", **EVERY_VALUE), write=True)
+    loaded = store.run(lambda repo: repo.get([REGISTERED_MODEL], created.id), write=False)
+    assert loaded is not None
+    assert loaded.custom == EVERY_VALUE
+    assert loaded.props == {"state": Stored("string_value", "LIVE")}
+
+
+def test_update_rewrites_properties(store: Store) -> None:
+    record = store.run(lambda repo: _model(repo, "m", a=Stored("int_value", 1)), write=True)
+    record.custom = {"b": Stored("string_value", "two")}
+    record.external_id = "ext-1"
+    store.run(lambda repo: repo.update(record), write=True)
+    loaded = store.run(lambda repo: repo.get([REGISTERED_MODEL], record.id), write=False)
+    assert loaded is not None
+    assert loaded.custom == {"b": Stored("string_value", "two")}
+    assert loaded.external_id == "ext-1"
+
+
+def test_duplicate_name_and_external_id_are_refused(store: Store) -> None:
+    def first(repo: Repository) -> Record:
+        record = new_record(REGISTERED_MODEL, "dup")
+        record.external_id = "x-1"
+        return repo.insert(record)
+
+    store.run(first, write=True)
+    with pytest.raises(AlreadyExists, match="name 'dup'"):
+        store.run(lambda repo: _model(repo, "dup"), write=True)
+
+    def same_external(repo: Repository) -> Record:
+        record = new_record(REGISTERED_MODEL, "other")
+        record.external_id = "x-1"
+        return repo.insert(record)
+
+    with pytest.raises(AlreadyExists, match="externalId 'x-1'"):
+        store.run(same_external, write=True)
+
+
+def test_names_are_case_sensitive_on_every_backend(store: Store) -> None:
+    store.run(lambda repo: _model(repo, "Model"), write=True)
+    store.run(lambda repo: _model(repo, "model"), write=True)
+    found = store.run(lambda repo: repo.find([REGISTERED_MODEL], names=["MODEL"]), write=False)
+    assert found == []
+
+
+def test_failed_transaction_leaves_nothing(store: Store) -> None:
+    def half_done(repo: Repository) -> None:
+        _model(repo, "half", a=Stored("int_value", 1))
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.run(half_done, write=True)
+    with store.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(t.context)) == 0
+        assert conn.scalar(select(func.count()).select_from(t.context_property)) == 0
+
+
+@pytest.mark.parametrize("order_by", ["ID", "CREATE_TIME", "LAST_UPDATE_TIME"])
+@pytest.mark.parametrize("sort_order", ["ASC", "DESC"])
+def test_keyset_pages_are_complete_and_ordered_with_equal_timestamps(
+    store: Store, order_by: str, sort_order: str
+) -> None:
+    def seed(repo: Repository) -> list[int]:
+        ids = []
+        for i in range(23):
+            record = new_record(REGISTERED_MODEL, f"m{i}")
+            record.create_time = record.update_time = 1_000 + i // 5  # ties in groups of five
+            ids.append(repo.insert(record).id)
+        return ids
+
+    ids = store.run(seed, write=True)
+    seen: list[int] = []
+    token = None
+    while True:
+        query = build_list_query(
+            scope="test",
+            page_size="4",
+            order_by=order_by,
+            sort_order=sort_order,
+            next_page_token=token,
+        )
+        page = store.run(
+            lambda repo, q=query: repo.list_page([REGISTERED_MODEL], q, None), write=False
+        )
+        seen += [r.id for r in page.records]
+        token = page.next_page_token
+        if not token:
+            break
+    key = (lambda i: i) if order_by == "ID" else (lambda i: (1_000 + ids.index(i) // 5, i))
+    assert seen == sorted(ids, key=key, reverse=sort_order == "DESC")
+
+
+def test_children_listed_through_their_parent(store: Store) -> None:
+    def seed(repo: Repository) -> tuple[int, int]:
+        parent = _model(repo, "parent")
+        other = _model(repo, "other")
+        for owner, count in ((parent, 3), (other, 2)):
+            for i in range(count):
+                version = new_record(MODEL_VERSION, f"{owner.id}:v{i}")
+                repo.insert(version)
+                repo.link_parent_context(version.id, owner.id)
+        return parent.id, other.id
+
+    parent_id, other_id = store.run(seed, write=True)
+    query = build_list_query(scope="t")
+    page = store.run(lambda repo: repo.list_page([MODEL_VERSION], query, parent_id), write=False)
+    assert [r.display_name for r in page.records] == ["v0", "v1", "v2"]
+    page = store.run(lambda repo: repo.list_page([MODEL_VERSION], query, other_id), write=False)
+    assert [r.display_name for r in page.records] == ["v0", "v1"]
+
+
+@pytest.mark.parametrize(
+    "name", ["plain", "with:colon", "100%", "under_score", "back\\slash", "a'b"]
+)
+def test_find_suffixed_matches_the_exact_name_only(store: Store, name: str) -> None:
+    decoys = ["plainx", "xplain", "with", "colon", "1000%", "underXscore", "back\\\\slash", "ab"]
+
+    def seed(repo: Repository) -> int:
+        version = repo.insert(new_record(MODEL_VERSION, "1:v"))
+        for stored in [f"{version.id}:{name}", *(f"{version.id}:{d}" for d in decoys)]:
+            artifact = repo.insert(new_record(MODEL_ARTIFACT, stored))
+            repo.attribute(version.id, artifact.id)
+        return version.id
+
+    version_id = store.run(seed, write=True)
+    found = store.run(
+        lambda repo: repo.find_suffixed(ARTIFACT_KINDS, name, version_id), write=False
+    )
+    assert [r.display_name for r in found] == [name]
+
+
+def test_artifact_kinds_share_one_table_but_not_names(store: Store) -> None:
+    def seed(repo: Repository) -> None:
+        for kind in (MODEL_ARTIFACT, DATASET, METRIC):
+            record = new_record(kind, "7:same")
+            if kind is METRIC:
+                record.props["value"] = Stored("double_value", 1.0)
+            repo.insert(record)
+
+    store.run(seed, write=True)
+    page = store.run(
+        lambda repo: repo.list_page(ARTIFACT_KINDS, build_list_query(scope="t"), None), write=False
+    )
+    assert [r.kind for r in page.records] == [MODEL_ARTIFACT, DATASET, METRIC]
+
+
+def test_bootstrap_is_idempotent(store: Store) -> None:
+    with store.engine.connect() as conn:
+        before = conn.scalar(select(func.count()).select_from(t.type_))
+        props_before = conn.scalar(select(func.count()).select_from(t.type_property))
+    store.bootstrap(migrate=True)
+    with store.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(t.type_)) == before
+        assert conn.scalar(select(func.count()).select_from(t.type_property)) == props_before
+    assert store.schema_problem() is None
