@@ -77,9 +77,8 @@ def to_stored(
     if isinstance(value, wire.MetadataBoolValue):
         return Stored("bool_value", value.bool_value)
     if isinstance(value, wire.MetadataStructValue):
-        return Stored(
-            "string_value", encode_struct(json.loads(base64.b64decode(value.struct_value)))
-        )
+        raw = base64.b64decode(value.struct_value)
+        return Stored("string_value", encode_struct(json.loads(raw)), raw)
     packed = any_pb2.Any(type_url=value.type, value=base64.b64decode(value.proto_value))
     return Stored("proto_value", packed.SerializeToString())
 
