@@ -27,6 +27,10 @@ class Settings(BaseSettings):
         16 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above it)"
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error")
+    cors_origin_regex: str = Field(
+        r"https?://.*",
+        description="Browser origins allowed to call the API (a regular expression)",
+    )
     sunset: str = Field(
         "Thu, 29 Apr 2027 00:00:00 GMT",
         description="HTTP date sent in the Sunset header of deprecated v1alpha3 responses",

@@ -252,3 +252,13 @@ def test_openapi_document_and_swagger_ui(client: TestClient) -> None:
     assert f"{V1}/registered_models" in spec["paths"]
     assert spec["paths"][f"{V1ALPHA3}/registered_models"]["get"]["deprecated"] is True
     assert "swagger-ui" in client.get("/docs").text
+
+
+def test_cors_allows_patch(client: TestClient) -> None:
+    """Upstream's CORS policy leaves PATCH out, so browsers cannot update anything."""
+    response = client.options(
+        f"{V1}/registered_models/1",
+        headers={"Origin": "https://ui.example", "Access-Control-Request-Method": "PATCH"},
+    )
+    assert response.status_code == 200
+    assert "PATCH" in response.headers["access-control-allow-methods"]

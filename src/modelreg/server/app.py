@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from modelreg import __version__
 from modelreg.config import Settings
@@ -79,6 +80,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         deprecated = api == "v1alpha3"
         for module in (registered_models, model_versions, artifacts):
             app.include_router(module.router(api), prefix=prefix, deprecated=deprecated)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origin_regex=settings.cors_origin_regex,
+        allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+        allow_headers=["Accept", "Authorization", "Content-Type", "X-CSRF-Token"],
+        expose_headers=["Link", "Deprecation", "Sunset"],
+        max_age=300,
+    )
     app.add_middleware(JsonBodies)
     app.add_middleware(DeprecationHeaders, sunset=settings.sunset)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
