@@ -1,0 +1,63 @@
+"""A real `modelreg serve` process on a free port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+MODELREG = str(Path(sys.executable).with_name("modelreg"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(
+    database_url: str, *extra: str, wait_ready: bool = True
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    env = {**os.environ, "MODELREG_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [MODELREG, "serve", "--port", str(port), "--log-level", "warning", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status = httpx.get(f"{base}/readyz/health", timeout=1).status_code
+                if status == 200 or (status == 503 and not wait_ready):
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError(process.stdout.read().decode() if process.stdout else "")
+            time.sleep(0.1)
+        else:
+            raise TimeoutError("server did not become ready")
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout:
+            process.stdout.close()

@@ -1,0 +1,83 @@
+"""The installed `modelreg` command: database management and a real server process."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import MODELREG, running_server
+
+pytestmark = pytest.mark.e2e
+V1 = "/api/model_registry/v1"
+
+
+def test_db_upgrade_and_current(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    before = subprocess.run(
+        [MODELREG, "db", "current", "--database-url", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "none" in before.stdout
+    upgraded = subprocess.run(
+        [MODELREG, "db", "upgrade", "--database-url", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "0001" in upgraded.stdout
+    after = subprocess.run(
+        [MODELREG, "db", "current", "--database-url", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "current: 0001" in after.stdout
+
+
+def test_bad_database_url_is_a_clear_error() -> None:
+    result = subprocess.run(
+        [MODELREG, "db", "upgrade", "--database-url", "oracle://x/y"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "unsupported database" in result.stderr
+
+
+def test_server_process_serves_and_stops_cleanly(database_url: str) -> None:
+    with running_server(database_url) as (base, process):
+        created = httpx.post(f"{base}{V1}/registered_models", json={"name": "e2e"})
+        assert created.status_code in (201, 409)
+        found = httpx.get(f"{base}{V1}/registered_model", params={"name": "e2e"})
+        assert found.status_code == 200
+        assert httpx.get(f"{base}/").status_code == 404
+    # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status shows it
+    assert process.returncode in (0, -signal.SIGTERM)
+
+
+def test_two_workers_share_one_registry(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with running_server(url, "--workers", "2") as (base, _):
+        names = {f"w{i}" for i in range(20)}
+        with httpx.Client(base_url=base) as client:
+            for name in names:
+                assert (
+                    client.post(f"{V1}/registered_models", json={"name": name}).status_code == 201
+                )
+            listed = client.get(f"{V1}/registered_models", params={"pageSize": 100}).json()
+        assert {m["name"] for m in listed["items"]} == names
+
+
+def test_unreachable_database_answers_503_until_it_is_there() -> None:
+    with running_server("postgresql://nobody@127.0.0.1:9/none", wait_ready=False) as (base, _):
+        health = httpx.get(f"{base}/readyz/health")
+        assert health.status_code == 503
+        api = httpx.get(f"{base}{V1}/registered_models")
+        assert api.status_code == 503
+        assert set(api.json()) == {"code", "message"}
