@@ -58,7 +58,7 @@ def test_bad_tokens(token: str) -> None:
         build_list_query(scope="rm", next_page_token=token)
 
 
-@pytest.mark.parametrize(("field", "value"), [("order_by", "NAME"), ("sort_order", "UP")])
+@pytest.mark.parametrize(("field", "value"), [("order_by", "not a property"), ("sort_order", "UP")])
 def test_unknown_order_is_an_error(field: str, value: str) -> None:
     with pytest.raises(InvalidArgument):
         build_list_query(scope="rm", **{field: value})

@@ -95,11 +95,6 @@ class ArtifactService:
     ) -> Page:
         def work(repo: Repo) -> Page:
             require(repo, MV, version_id)
-            if query.name is not None:
-                found = repo.find_suffixed(kinds, query.name, version_id, limit=query.page_size)
-                if query.external_id is not None:
-                    found = [r for r in found if r.external_id == query.external_id]
-                return Page(found, "", query.page_size)
             return repo.list_page(kinds, query, version_id)
 
         return self.store.run(work, write=False)

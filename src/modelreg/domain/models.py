@@ -107,9 +107,6 @@ class ModelService:
             if model_id is None:
                 return repo.list_page(MV, query, None)
             require(repo, RM, model_id)
-            if query.name is not None:
-                found = repo.find(MV, names=[child_name(model_id, query.name)], parent_id=model_id)
-                return Page(found, "", query.page_size)
             return repo.list_page(MV, query, model_id)
 
         return self.store.run(work, write=False)

@@ -1,8 +1,9 @@
 """List options, and page tokens that are bound to the query that issued them.
 
-A token is URL-safe base64 of `<lastId>:<lastSortValue>:<binding>`. The binding is a short
-hash of everything that shapes the result (endpoint scope, order, direction, filters), so a
-token reused with another query is refused instead of silently skipping or repeating rows.
+A token is URL-safe base64 of the JSON `[lastId, lastSortValue, binding]`. The binding is a
+short hash of everything that shapes the result (endpoint scope, filter, order, direction),
+so a token reused with another query is refused instead of silently skipping or repeating
+rows. Tokens are deterministic: the same page always yields the same token.
 """
 
 from __future__ import annotations
@@ -10,20 +11,32 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 
 from modelreg.errors import InvalidArgument
 
+from .filters.ast import And, Comparison, Expr, Property
+from .filters.parser import parse_filter, parse_property
+
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
-ORDER_FIELDS = ("ID", "CREATE_TIME", "LAST_UPDATE_TIME")
+COLUMN_ORDERS = ("ID", "CREATE_TIME", "LAST_UPDATE_TIME", "NAME")
 MAX_TOKEN_LENGTH = 1024
+_PROPERTY_ORDER = re.compile(r"^[A-Za-z_`][^\s]*$")
+
+SortValue = str | int | float | bool | None
 
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
     last_id: int
-    last_value: int
+    last_value: SortValue
+
+
+OrderKey = str | Property
+"""One of COLUMN_ORDERS, or a property such as `provider` or `accuracy.double_value`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,41 +44,39 @@ class ListQuery:
     """What one list request asks for, already validated."""
 
     page_size: int = DEFAULT_PAGE_SIZE
-    order_by: str = "ID"
+    order_by: OrderKey = "ID"
     descending: bool = False
     cursor: Cursor | None = None
-    name: str | None = None
-    external_id: str | None = None
+    filter: Expr | None = None
     binding: str = field(default="", compare=False)
 
 
-def _binding(scope: str, order_by: str, descending: bool, extra: tuple[str | None, ...]) -> str:
-    text = "\x1f".join(
-        [scope, order_by, "DESC" if descending else "ASC", *(e or "" for e in extra)]
-    )
+def _binding(*parts: str) -> str:
+    text = "\x1f".join(parts)
     return hashlib.blake2s(text.encode("utf-8"), digest_size=6).hexdigest()
 
 
 def encode_token(cursor: Cursor, binding: str) -> str:
-    raw = f"{cursor.last_id}:{cursor.last_value}:{binding}".encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii")
+    raw = json.dumps([cursor.last_id, cursor.last_value, binding], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii")
 
 
 def _decode_token(token: str, binding: str) -> Cursor:
     if len(token) > MAX_TOKEN_LENGTH:
         raise InvalidArgument("invalid nextPageToken: too long")
     try:
-        text = base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii")
-        last_id, last_value, bound = text.split(":")
-        cursor = Cursor(int(last_id), int(last_value))
-    except (ValueError, UnicodeError, binascii.Error):
-        raise InvalidArgument("invalid nextPageToken: not a token this server issued") from None
+        last_id, last_value, bound = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+        valid = isinstance(last_id, int) and isinstance(last_value, SortValue)
+    except (ValueError, TypeError, UnicodeError, binascii.Error):
+        valid = False
+    if not valid:
+        raise InvalidArgument("invalid nextPageToken: not a token this server issued")
     if bound != binding:
         raise InvalidArgument(
             "invalid nextPageToken: it belongs to a different query "
             "(repeat the filter, orderBy and sortOrder of the request that returned it)"
         )
-    return cursor
+    return Cursor(last_id, last_value)
 
 
 def parse_page_size(raw: str | None) -> int:
@@ -81,6 +92,23 @@ def parse_page_size(raw: str | None) -> int:
     return min(size, MAX_PAGE_SIZE)
 
 
+def parse_order(raw: str | None) -> OrderKey:
+    if raw is None or raw == "":
+        return "ID"
+    if raw.upper() in COLUMN_ORDERS:
+        return raw.upper()
+    if _PROPERTY_ORDER.match(raw):
+        return parse_property(raw)
+    raise InvalidArgument(
+        f"invalid orderBy {raw!r}: use {', '.join(COLUMN_ORDERS)} or a property name "
+        "such as provider or accuracy.double_value"
+    )
+
+
+def _exact(name: str, value: str | None) -> Expr | None:
+    return None if value is None else Comparison(Property(name), "=", value)
+
+
 def build_list_query(
     *,
     scope: str,
@@ -88,25 +116,32 @@ def build_list_query(
     order_by: str | None = None,
     sort_order: str | None = None,
     next_page_token: str | None = None,
+    filter_query: str | None = None,
     name: str | None = None,
     external_id: str | None = None,
 ) -> ListQuery:
-    """Validate raw list parameters. Unknown orderBy or sortOrder values are errors."""
-    order = (order_by or "ID").upper()
-    if order not in ORDER_FIELDS:
-        raise InvalidArgument(f"invalid orderBy {order_by!r}: use one of {', '.join(ORDER_FIELDS)}")
+    """Validate raw list parameters. `name` and `externalId` narrow the filter exactly."""
+    order = parse_order(order_by)
     direction = (sort_order or "ASC").upper()
     if direction not in ("ASC", "DESC"):
         raise InvalidArgument(f"invalid sortOrder {sort_order!r}: use ASC or DESC")
-    descending = direction == "DESC"
-    binding = _binding(scope, order, descending, (name, external_id))
+    parts = [e for e in (parse_filter(filter_query), _exact("name", name)) if e is not None]
+    parts += [e for e in (_exact("externalId", external_id),) if e is not None]
+    expr = None if not parts else parts[0] if len(parts) == 1 else And(tuple(parts))
+    binding = _binding(
+        scope,
+        str(order),
+        direction,
+        filter_query or "",
+        "\x00" if name is None else name,
+        "\x00" if external_id is None else external_id,
+    )
     cursor = _decode_token(next_page_token, binding) if next_page_token else None
     return ListQuery(
         page_size=parse_page_size(page_size),
         order_by=order,
-        descending=descending,
+        descending=direction == "DESC",
         cursor=cursor,
-        name=name,
-        external_id=external_id,
+        filter=expr,
         binding=binding,
     )

@@ -8,7 +8,6 @@ from fastapi import Query
 
 from modelreg.domain.common import parse_id
 from modelreg.domain.paging import ListQuery, build_list_query
-from modelreg.errors import InvalidArgument
 
 PageSize = Annotated[
     str | None, Query(alias="pageSize", description="Items per page (default 100, at most 1000)")
@@ -43,14 +42,13 @@ def list_query(
     name: str | None = None,
     external_id: str | None = None,
 ) -> ListQuery:
-    if filter_query is not None and filter_query.strip():
-        raise InvalidArgument("filterQuery is not supported by this server version")
     return build_list_query(
         scope=scope,
         page_size=page_size,
         order_by=order_by,
         sort_order=sort_order,
         next_page_token=token,
+        filter_query=filter_query,
         name=name,
         external_id=external_id,
     )

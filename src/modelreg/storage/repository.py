@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, case, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from modelreg.domain.filters.ast import Property
+from modelreg.domain.filters.resolve import ColumnTarget, order_target, resolve
 from modelreg.domain.kinds import Kind, Table
-from modelreg.domain.paging import Cursor, ListQuery, encode_token
+from modelreg.domain.paging import Cursor, ListQuery, OrderKey, SortValue, encode_token
 from modelreg.domain.records import Page, Record
 from modelreg.domain.values import Stored, ValueColumn
-from modelreg.errors import AlreadyExists
+from modelreg.errors import AlreadyExists, InvalidArgument
 
 from . import tables as t
+from .filter_sql import FilterCompiler
 from .types import TypeRegistry, new_id
 
 VALUE_COLUMNS: tuple[ValueColumn, ...] = (
@@ -169,26 +172,52 @@ class Repository:
         stmt = self._select(kinds)
         if parent_id is not None:
             stmt = stmt.where(self._child_of(kinds[0], parent_id))
-        if query.external_id is not None:
-            stmt = stmt.where(table.c.external_id == query.external_id)
-        column = table.c[ORDER_COLUMNS[query.order_by]]
+        resolved = resolve(query.filter, kinds)
+        if resolved is not None:
+            stmt = stmt.where(self._filters(kinds[0]).compile(resolved))
+        key, nullable = self._sort_key(kinds, query.order_by)
+        stmt = stmt.add_columns(key.label("sort_key"))
         if query.cursor is not None:
-            stmt = stmt.where(_after(column, table.c.id, query.cursor, query.descending))
-        if query.descending:
-            stmt = stmt.order_by(column.desc(), table.c.id.desc())
-        else:
-            stmt = stmt.order_by(column.asc(), table.c.id.asc())
+            stmt = stmt.where(_after(key, table.c.id, query.cursor, query.descending, nullable))
+        stmt = stmt.order_by(*_ordering(key, table.c.id, query.descending, nullable))
         rows = self.conn.execute(stmt.limit(query.page_size + 1)).all()
         more = len(rows) > query.page_size
         rows = rows[: query.page_size]
         records = self._materialise(kinds, rows)
         token = ""
         if more and records:
-            last = rows[-1]
+            last = rows[-1]._mapping
             token = encode_token(
-                Cursor(int(last.id), int(last._mapping[column.name])), query.binding
+                Cursor(int(last["id"]), _json_value(last["sort_key"])), query.binding
             )
         return Page(records, token, query.page_size)
+
+    def _filters(self, kind: Kind) -> FilterCompiler:
+        prop_table, owner = t.PROPERTY_TABLES[kind.table.value]
+        return FilterCompiler(
+            t.ENTITY_TABLES[kind.table.value], prop_table, owner, self.types.id_by_name
+        )
+
+    def _sort_key(self, kinds: Sequence[Kind], order: OrderKey) -> tuple[Any, bool]:
+        """The expression a list sorts by, and whether it can be NULL."""
+        table = t.ENTITY_TABLES[kinds[0].table.value]
+        if isinstance(order, str) and order in ORDER_COLUMNS:
+            return table.c[ORDER_COLUMNS[order]], False
+        target = order_target(Property("name") if order == "NAME" else order, kinds)  # type: ignore[arg-type]
+        if isinstance(target, ColumnTarget):
+            compiler = self._filters(kinds[0])
+            return compiler.column(target), target.nullable
+        prop_table, owner = t.PROPERTY_TABLES[kinds[0].table.value]
+        value = (
+            select(prop_table.c[target.columns[0]])
+            .where(
+                prop_table.c[owner] == table.c.id,
+                prop_table.c.name == target.name,
+                prop_table.c.is_custom_property == target.custom,
+            )
+            .scalar_subquery()
+        )
+        return value, True
 
     def _child_of(self, kind: Kind, parent_id: int) -> Any:
         if kind.table is Table.CONTEXT:
@@ -273,15 +302,38 @@ def _stored_of(m: Any) -> Stored | None:
     return None
 
 
-def _after(column: Any, id_column: Any, cursor: Cursor, descending: bool) -> Any:
+def _ordering(key: Any, id_column: Any, descending: bool, nullable: bool) -> list[Any]:
+    """ORDER BY key, id; NULL keys come last ascending and first descending."""
+    terms = [key.desc(), id_column.desc()] if descending else [key.asc(), id_column.asc()]
+    if nullable:
+        missing = case((key.is_(None), 1), else_=0)
+        terms.insert(0, missing.desc() if descending else missing.asc())
+    return terms
+
+
+def _after(key: Any, id_column: Any, cursor: Cursor, descending: bool, nullable: bool) -> Any:
+    """Rows strictly after the cursor in the order `_ordering` gives."""
+    last, last_id = cursor.last_value, cursor.last_id
+    if last is None:
+        if not nullable:
+            raise InvalidArgument("invalid nextPageToken: not a token this server issued")
+        if descending:
+            return or_(and_(key.is_(None), id_column < last_id), key.is_not(None))
+        return and_(key.is_(None), id_column > last_id)
     if descending:
-        return or_(
-            column < cursor.last_value,
-            and_(column == cursor.last_value, id_column < cursor.last_id),
-        )
-    return or_(
-        column > cursor.last_value, and_(column == cursor.last_value, id_column > cursor.last_id)
-    )
+        beyond = or_(key < last, and_(key == last, id_column < last_id))
+    else:
+        beyond = or_(key > last, and_(key == last, id_column > last_id))
+    if not nullable:
+        return beyond
+    beyond = and_(key.is_not(None), beyond)
+    return beyond if descending else or_(beyond, key.is_(None))
+
+
+def _json_value(value: Any) -> SortValue:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return float(value)  # Decimal and the like
 
 
 def _escape_like(text: str) -> str:

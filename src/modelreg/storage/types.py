@@ -35,6 +35,9 @@ class TypeRegistry:
     def id_of(self, kind: Kind) -> int:
         return self._ids[kind.type_name]
 
+    def id_by_name(self, type_name: str) -> int:
+        return self._ids[type_name]
+
     def load(self, conn: Connection) -> None:
         wanted = [k.type_name for k in ALL_KINDS] + [name for name, _ in EXTRA_TYPES]
         rows = conn.execute(

@@ -1,0 +1,142 @@
+"""Resolved filters -> SQLAlchemy expressions. Every value is a bound parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, Table, and_, false, func, not_, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from modelreg.domain.filters.resolve import (
+    ColumnTarget,
+    Condition,
+    Conjunction,
+    Disjunction,
+    Missing,
+    Negation,
+    PropertyTarget,
+    Resolved,
+)
+from modelreg.domain.kinds import ARTIFACT_KIND_BY_TYPE
+from modelreg.errors import InvalidArgument
+
+LIKE_ESCAPE = "\\"
+
+
+class display_name(FunctionElement[str]):
+    """The part of a stored name after the first `:` (the whole name if there is none)."""
+
+    type = String()
+    name = "display_name"
+    inherit_cache = True
+
+
+def _argument(element: display_name, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(next(iter(element.clauses)), **kw))
+
+
+@compiles(display_name)
+def _display_sqlite(element: display_name, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = _argument(element, compiler, **kw)
+    return f"substr({arg}, instr({arg}, ':') + 1)"
+
+
+@compiles(display_name, "postgresql")
+def _display_postgres(element: display_name, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = _argument(element, compiler, **kw)
+    return f"substr({arg}, strpos({arg}, ':') + 1)"
+
+
+@compiles(display_name, "mysql")
+@compiles(display_name, "mariadb")
+def _display_mysql(element: display_name, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = _argument(element, compiler, **kw)
+    return f"SUBSTRING({arg}, LOCATE(':', {arg}) + 1)"
+
+
+def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
+    if op == "IN":
+        return column.in_(list(value)) if value else false()
+    if op == "LIKE":
+        return column.like(value, escape=LIKE_ESCAPE)  # type: ignore[no-any-return]
+    if op == "ILIKE":
+        return func.lower(column).like(func.lower(value), escape=LIKE_ESCAPE)
+    operators: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
+        "=": lambda c, v: c == v,
+        "!=": lambda c, v: c != v,
+        "<": lambda c, v: c < v,
+        "<=": lambda c, v: c <= v,
+        ">": lambda c, v: c > v,
+        ">=": lambda c, v: c >= v,
+    }
+    return operators[op](column, value)
+
+
+class FilterCompiler:
+    """Compile a resolved filter for one entity table and its property table."""
+
+    def __init__(
+        self,
+        table: Table,
+        prop_table: Table,
+        owner: str,
+        type_id_of: Callable[[str], int],
+    ) -> None:
+        self.table = table
+        self.props = prop_table
+        self.owner = owner
+        self.type_id_of = type_id_of
+
+    def compile(self, node: Resolved) -> ColumnElement[bool]:
+        if isinstance(node, Conjunction):
+            return and_(true(), *(self.compile(n) for n in node.operands))
+        if isinstance(node, Disjunction):
+            return or_(false(), *(self.compile(n) for n in node.operands))
+        if isinstance(node, Negation):
+            return not_(self.compile(node.operand))
+        if isinstance(node, Missing):
+            if isinstance(node.target, ColumnTarget):
+                absent: ColumnElement[bool] = self.column(node.target).is_(None)
+                return absent
+            present: ColumnElement[bool] = self.table.c.id.in_(self._rows(node.target))
+            return not_(present)
+        return self.condition(node)
+
+    def column(self, target: ColumnTarget) -> Any:
+        column = self.table.c[target.column]
+        return display_name(column) if target.display else column
+
+    def condition(self, node: Condition) -> ColumnElement[bool]:
+        target = node.target
+        if isinstance(target, ColumnTarget):
+            value = node.value
+            if target.column == "type_id":
+                value = self._type_ids(value)
+            compared = _compare(self.column(target), node.op, value)
+            if target.nullable:
+                # keep the condition two-valued, so NOT (x = 1) also finds rows where x is NULL
+                return and_(self.table.c[target.column].is_not(None), compared)
+            return compared
+        matches = [_compare(self.props.c[column], node.op, node.value) for column in target.columns]
+        rows = self._rows(target).where(or_(*matches))
+        in_rows: ColumnElement[bool] = self.table.c.id.in_(rows)
+        return in_rows
+
+    def _rows(self, target: PropertyTarget) -> Any:
+        return select(self.props.c[self.owner]).where(
+            self.props.c.name == target.name,
+            self.props.c.is_custom_property == target.custom,
+        )
+
+    def _type_ids(self, value: Any) -> Any:
+        names = value if isinstance(value, tuple) else (value,)
+        ids = []
+        for name in names:
+            kind = ARTIFACT_KIND_BY_TYPE.get(str(name))
+            if kind is None:
+                raise InvalidArgument(f"unknown artifactType {name!r} in filterQuery")
+            ids.append(self.type_id_of(kind.type_name))
+        return tuple(ids) if isinstance(value, tuple) else ids[0]
