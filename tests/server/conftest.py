@@ -1,4 +1,8 @@
-"""The app in-process over a real database, through Starlette's test client."""
+"""The app in-process over a real database, through Starlette's test client.
+
+One app per backend and session (building the app is the slow part); the `store` fixture
+empties the tables after every test.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +20,21 @@ V1ALPHA3 = "/api/model_registry/v1alpha3"
 
 
 class _Keep(Store):
-    """The session store, not disposed when one app shuts down."""
+    """The session store, not disposed when the app shuts down."""
 
     def dispose(self) -> None:
         pass
 
 
+@pytest.fixture(scope="session")
+def session_client(session_store: Store) -> Iterator[TestClient]:
+    shared = _Keep(session_store.engine)
+    shared.types = session_store.types
+    settings = Settings(database_url=str(session_store.engine.url), migrate_on_start=False)
+    with TestClient(create_app(settings, shared), raise_server_exceptions=False) as client:
+        yield client
+
+
 @pytest.fixture
-def client(store: Store) -> Iterator[TestClient]:
-    shared = _Keep(store.engine)
-    shared.types = store.types
-    settings = Settings(database_url=str(store.engine.url), migrate_on_start=False)
-    with TestClient(create_app(settings, shared), raise_server_exceptions=False) as test_client:
-        yield test_client
+def client(session_client: TestClient, store: Store) -> TestClient:
+    return session_client

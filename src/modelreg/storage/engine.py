@@ -65,6 +65,8 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # LIKE is case-sensitive on PostgreSQL and on our MySQL collation: match them
+        cursor.execute("PRAGMA case_sensitive_like=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
