@@ -67,7 +67,8 @@ def test_views_show_entities_as_the_api_does(store: Store, registry: dict[str, i
         ).one()
         artifact = conn.execute(
             text(
-                "SELECT id, model_version_id, name, uri, state, model_format_name FROM model_artifacts"
+                "SELECT id, model_version_id, name, uri, state, model_format_name"
+                " FROM model_artifacts"
             )
         ).one()
         metric = conn.execute(text("SELECT name, value, step FROM metrics")).one()

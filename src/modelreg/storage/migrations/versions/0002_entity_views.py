@@ -28,7 +28,7 @@ ARTIFACT_STATES = (
 )
 
 # view -> (MLMD table, type name, parent, [(column, property, value column)])
-S, I, D = "string_value", "int_value", "double_value"
+S, INT, D = "string_value", "int_value", "double_value"
 MODEL_ARTIFACT_PROPS = [
     (p, p, S)
     for p in (
@@ -96,7 +96,7 @@ VIEWS: dict[str, tuple[str, str, str | None, list[tuple[str, str, str]]]] = {
             ("description", "description", S),
             ("value", "value", D),
             ("timestamp", "timestamp", S),
-            ("step", "step", I),
+            ("step", "step", INT),
         ],
     ),
     "parameters": (
@@ -148,7 +148,7 @@ def _select(
         sa.column("name"),
         sa.column("is_custom_property"),
         sa.column(S),
-        sa.column(I),
+        sa.column(INT),
         sa.column(D),
     ).alias("p")
     owner = prop_table.c[f"{table_name.lower()}_id"]
@@ -166,7 +166,7 @@ def _select(
 
     columns: list[Any] = [entity.c.id]
     if parent == "registered_model":
-        columns.append(prop("registered_model_id", I).label("registered_model_id"))
+        columns.append(prop("registered_model_id", INT).label("registered_model_id"))
     elif parent == "model_version":
         link = sa.table("Attribution", sa.column("context_id"), sa.column("artifact_id")).alias("l")
         ctx = sa.table("Context", sa.column("id"), sa.column("type_id")).alias("c")
@@ -185,7 +185,7 @@ def _select(
     shown = entity.c.name if parent is None else _shown_name(entity.c.name, dialect)
     columns += [shown.label("name"), entity.c.external_id]
     if table_name == "Artifact":
-        state = sa.case({i: name for i, name in enumerate(ARTIFACT_STATES)}, value=entity.c.state)
+        state = sa.case(dict(enumerate(ARTIFACT_STATES)), value=entity.c.state)
         columns += [entity.c.uri, state.label("state")]
     columns += [prop(name, value_column).label(column) for column, name, value_column in props]
     columns += [entity.c.create_time_since_epoch, entity.c.last_update_time_since_epoch]
