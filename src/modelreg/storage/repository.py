@@ -151,7 +151,14 @@ class Repository:
         if parent_id is not None:
             stmt = stmt.where(self._child_of(kinds[0], parent_id))
         stmt = stmt.order_by(table.c.id).limit(limit)
-        return self._materialise(kinds, self.conn.execute(stmt).all())
+        rows = self._materialise(kinds, self.conn.execute(stmt).all())
+        # MySQL/MariaDB collations pad with spaces: `'x' = 'x '` there. Keep exact matches only.
+        return [
+            r
+            for r in rows
+            if (not names or r.name in names)
+            and (external_id is None or r.external_id == external_id)
+        ]
 
     def find_suffixed(
         self, kinds: Sequence[Kind], suffix: str, parent_id: int, limit: int = 2
