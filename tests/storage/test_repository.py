@@ -199,3 +199,11 @@ def test_bootstrap_is_idempotent(store: Store) -> None:
         assert conn.scalar(select(func.count()).select_from(t.type_)) == before
         assert conn.scalar(select(func.count()).select_from(t.type_property)) == props_before
     assert store.schema_problem() is None
+
+
+def test_trailing_spaces_make_a_different_name(store: Store) -> None:
+    """MySQL's PAD SPACE collations compare 'x' and 'x ' equal; ours must not."""
+    store.run(lambda repo: _model(repo, "x"), write=True)
+    store.run(lambda repo: _model(repo, "x "), write=True)
+    found = store.run(lambda repo: repo.find([REGISTERED_MODEL], names=["x "]), write=False)
+    assert [r.name for r in found] == ["x "]

@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, and_, false, func, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    and_,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -24,6 +36,7 @@ from modelreg.domain.kinds import ARTIFACT_KIND_BY_TYPE
 from modelreg.errors import InvalidArgument
 
 LIKE_ESCAPE = "\\"
+PG_PREFIX = 255
 
 
 class display_name(FunctionElement[str]):
@@ -84,7 +97,11 @@ class FilterCompiler:
         prop_table: Table,
         owner: str,
         type_id_of: Callable[[str], int],
+        dialect: str = "sqlite",
+        is_common: Callable[[Select[Any]], bool] | None = None,
     ) -> None:
+        self.dialect = dialect
+        self.is_common = is_common
         self.table = table
         self.props = prop_table
         self.owner = owner
@@ -101,8 +118,9 @@ class FilterCompiler:
             if isinstance(node.target, ColumnTarget):
                 absent: ColumnElement[bool] = self.column(node.target).is_(None)
                 return absent
-            present: ColumnElement[bool] = self.table.c.id.in_(self._rows(node.target))
-            return not_(present)
+            rows = self._rows(node.target).where(self.props.c[self.owner] == self.table.c.id)
+            absent_rows: ColumnElement[bool] = not_(rows.exists())
+            return absent_rows
         return self.condition(node)
 
     def column(self, target: ColumnTarget) -> Any:
@@ -120,10 +138,32 @@ class FilterCompiler:
                 # keep the condition two-valued, so NOT (x = 1) also finds rows where x is NULL
                 return and_(self.table.c[target.column].is_not(None), compared)
             return compared
-        matches = [_compare(self.props.c[column], node.op, node.value) for column in target.columns]
+        matches = [self._property_match(column, node) for column in target.columns]
         rows = self._rows(target).where(or_(*matches))
+        if self.is_common is not None and self.is_common(rows):
+            # Many rows match: walking the entity table in page order and probing each
+            # row's properties finds a page sooner than collecting every match first. A
+            # scalar subquery (not EXISTS) keeps planners from turning it into a join.
+            correlated = rows.where(self.props.c[self.owner] == self.table.c.id).limit(1)
+            probe: ColumnElement[bool] = correlated.scalar_subquery().is_not(None)
+            return probe
         in_rows: ColumnElement[bool] = self.table.c.id.in_(rows)
         return in_rows
+
+    def _property_match(self, column: str, node: Condition) -> ColumnElement[bool]:
+        match = _compare(self.props.c[column], node.op, node.value)
+        if self.dialect == "postgresql" and column == "string_value" and node.op in ("=", "IN"):
+            # lets PostgreSQL use the left(string_value, 255) expression index (migration 0003)
+            prefix = func.left(self.props.c.string_value, PG_PREFIX)
+            values = node.value if isinstance(node.value, tuple) else (node.value,)
+            wanted = [str(v)[:PG_PREFIX] for v in values]
+            indexed = prefix.in_(wanted) if node.op == "IN" else prefix == wanted[0]
+            if all(len(str(v)) < PG_PREFIX for v in values):
+                # a prefix shorter than the limit is the whole string: one exact condition
+                # (two correlated ones make the planner badly underestimate the matches)
+                return indexed
+            return and_(indexed, match)
+        return match
 
     def _rows(self, target: PropertyTarget) -> Any:
         return select(self.props.c[self.owner]).where(

@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, delete, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from modelreg.domain.filters.ast import Property
@@ -32,6 +43,9 @@ VALUE_COLUMNS: tuple[ValueColumn, ...] = (
     "byte_value",
     "proto_value",
 )
+# A property condition matching at least this many rows is evaluated row by row in page
+# order instead of by collecting its matches (see FilterCompiler.condition).
+COMMON_MATCHES = 10_000
 ORDER_COLUMNS = {
     "ID": "id",
     "CREATE_TIME": "create_time_since_epoch",
@@ -202,8 +216,19 @@ class Repository:
     def _filters(self, kind: Kind) -> FilterCompiler:
         prop_table, owner = t.PROPERTY_TABLES[kind.table.value]
         return FilterCompiler(
-            t.ENTITY_TABLES[kind.table.value], prop_table, owner, self.types.id_by_name
+            t.ENTITY_TABLES[kind.table.value],
+            prop_table,
+            owner,
+            self.types.id_by_name,
+            self.conn.dialect.name,
+            self._is_common,
         )
+
+    def _is_common(self, rows: Select[Any]) -> bool:
+        """Whether a property condition matches many rows (a bounded count, index only)."""
+        sample = rows.limit(COMMON_MATCHES).subquery()
+        count = self.conn.execute(select(func.count()).select_from(sample)).scalar_one()
+        return int(count) >= COMMON_MATCHES
 
     def _sort_key(self, kinds: Sequence[Kind], order: OrderKey) -> tuple[Any, bool]:
         """The expression a list sorts by, and whether it can be NULL."""
@@ -312,6 +337,8 @@ def _stored_of(m: Any) -> Stored | None:
 def _ordering(key: Any, id_column: Any, descending: bool, nullable: bool) -> list[Any]:
     """ORDER BY key, id; NULL keys come last ascending and first descending."""
     terms = [key.desc(), id_column.desc()] if descending else [key.asc(), id_column.asc()]
+    if key is id_column:
+        terms = terms[:1]
     if nullable:
         missing = case((key.is_(None), 1), else_=0)
         terms.insert(0, missing.desc() if descending else missing.asc())

@@ -48,6 +48,9 @@ class Store:
 
                     upgrade_on(conn)
                 seed_types(conn)
+                if conn.dialect.name == "sqlite":
+                    # Keep the planner's statistics fresh (cheap when little changed).
+                    conn.exec_driver_sql("PRAGMA optimize")
             with conn.begin():
                 self.types.load(conn)
 

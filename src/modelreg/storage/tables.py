@@ -1,8 +1,9 @@
 """SQLAlchemy Core tables with upstream's MLMD names, keys and indexes (upstream-api.md §7.1).
 
 Differences that only widen what fits: property `int_value` is BIGINT (upstream: INT), so
-64-bit custom integers round-trip. On MySQL the tables use `utf8mb4_bin`, so names compare
-case-sensitively there too, as on PostgreSQL and SQLite. PostgreSQL gets no index on
+64-bit custom integers round-trip. On MySQL/MariaDB the migrations pick a binary NO PAD
+collation (`utf8mb4_0900_bin` or `utf8mb4_nopad_bin`), so names compare exactly there too,
+as on PostgreSQL and SQLite: case matters and `'x'` differs from `'x '`. PostgreSQL gets no index on
 `string_value` (as upstream since its migration 23): a btree entry cannot hold a long text.
 """
 
@@ -26,6 +27,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
 )
 from sqlalchemy.dialects import mysql
 
@@ -40,7 +43,6 @@ metadata = MetaData(naming_convention=NAMING)
 MYSQL_OPTS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
     "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_bin",
 }
 LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 Blob = LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
@@ -96,13 +98,14 @@ parent_type = Table(
 
 def _entity(name: str, *extra: Column[object], name_nullable: bool = True) -> Table:
     lower = name.lower()
+    name_column = Column("name", String(255), nullable=name_nullable)
     return Table(
         name,
         metadata,
         _id(),
         Column("type_id", Integer, nullable=False),
         *extra,
-        Column("name", String(255), nullable=name_nullable),
+        name_column,
         Column("external_id", String(255)),
         *_times(),
         UniqueConstraint("type_id", "name"),
@@ -110,25 +113,59 @@ def _entity(name: str, *extra: Column[object], name_nullable: bool = True) -> Ta
         Index(f"idx_{lower}_type_id", "type_id", "id"),
         Index(f"idx_{lower}_create_time_since_epoch", "create_time_since_epoch"),
         Index(f"idx_{lower}_last_update_time_since_epoch", "last_update_time_since_epoch"),
+        *_display_name_indexes(lower, name_column),
         sqlite_autoincrement=True,
         **MYSQL_OPTS,
     )
 
 
-def _string_index(lower: str) -> Index:
-    index = Index(
+def _value_indexes(lower: str, owner_column: str, string_value: Column[str]) -> list[Index]:
+    """Property lookups by (name, custom?, value), covering the owner id (migration 0004).
+
+    PostgreSQL indexes the first 255 characters of strings: a btree entry cannot hold an
+    unbounded text (why upstream dropped its string index there).
+    """
+    string = Index(
         f"idx_{lower}_string",
         "name",
         "is_custom_property",
         "string_value",
+        owner_column,
         mysql_length={"string_value": 255},
     )
-    # tuples of dialect names are documented, the type stub says str
-    return index.ddl_if(dialect=("sqlite", "mysql", "mariadb"))  # type: ignore[arg-type]
+    prefix = Index(
+        f"idx_{lower}_string_prefix",
+        "name",
+        "is_custom_property",
+        func.left(string_value, 255),
+        owner_column,
+    )
+    return [
+        Index(f"idx_{lower}_int", "name", "is_custom_property", "int_value", owner_column),
+        Index(f"idx_{lower}_double", "name", "is_custom_property", "double_value", owner_column),
+        # tuples of dialect names are documented, the type stub says str
+        string.ddl_if(dialect=("sqlite", "mysql", "mariadb")),  # type: ignore[arg-type]
+        prefix.ddl_if(dialect="postgresql"),
+    ]
+
+
+def _display_name_indexes(lower: str, name: Column[str]) -> list[Index]:
+    """Names as users see them (after the `<parentId>:` prefix), for `name = ...` filters.
+
+    The expressions are exactly what `filter_sql.display_name` compiles to. MySQL and
+    MariaDB cannot index an expression without a generated column, so they have none.
+    """
+    sqlite = func.substr(name, func.instr(name, literal_column("':'")) + literal_column("1"))
+    postgres = func.substr(name, func.strpos(name, literal_column("':'")) + literal_column("1"))
+    return [
+        Index(f"idx_{lower}_display_name", sqlite, "type_id").ddl_if(dialect="sqlite"),
+        Index(f"idx_{lower}_display_name_pg", postgres, "type_id").ddl_if(dialect="postgresql"),
+    ]
 
 
 def _properties(name: str, owner: Table, owner_column: str) -> Table:
     lower = name.lower()
+    string_value = Column("string_value", LongText)
     return Table(
         name,
         metadata,
@@ -137,14 +174,12 @@ def _properties(name: str, owner: Table, owner_column: str) -> Table:
         Column("is_custom_property", Boolean, nullable=False),
         Column("int_value", BigInteger),
         Column("double_value", Double),
-        Column("string_value", LongText),
+        string_value,
         Column("byte_value", Blob),
         Column("proto_value", Blob),
         Column("bool_value", Boolean),
         PrimaryKeyConstraint(owner_column, "name", "is_custom_property"),
-        Index(f"idx_{lower}_int", "name", "is_custom_property", "int_value"),
-        Index(f"idx_{lower}_double", "name", "is_custom_property", "double_value"),
-        _string_index(lower),
+        *_value_indexes(lower, owner_column, string_value),
         **MYSQL_OPTS,
     )
 

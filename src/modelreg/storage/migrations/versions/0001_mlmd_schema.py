@@ -21,11 +21,23 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-OPTS: dict[str, Any] = {
-    "mysql_engine": "InnoDB",
-    "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_bin",
-}
+OPTS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
+
+
+def _binary_collation() -> str:
+    """Case-sensitive and NO PAD (so 'x' and 'x ' differ), where the server has one."""
+    bind = op.get_bind()
+    if bind.dialect.name not in ("mysql", "mariadb"):
+        return "utf8mb4_bin"
+    found = bind.execute(
+        sa.text(
+            "SELECT COLLATION_NAME FROM information_schema.COLLATIONS "
+            "WHERE COLLATION_NAME IN ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin')"
+        )
+    ).scalars()
+    return next(iter(found), "utf8mb4_bin")
+
+
 LONG_TEXT = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 BLOB = sa.LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
 DOUBLE = sa.Float(precision=53).with_variant(mysql.DOUBLE(), "mysql", "mariadb")
@@ -39,7 +51,7 @@ def _create(
 ) -> None:
     if sa.inspect(op.get_bind()).has_table(name):
         return
-    op.create_table(name, *items, **OPTS, **kw)
+    op.create_table(name, *items, **OPTS, mysql_collate=_binary_collation(), **kw)
     for index_name, columns, options in indexes:
         dialects = options.pop("only", None)
         if dialects and op.get_bind().dialect.name not in dialects:
