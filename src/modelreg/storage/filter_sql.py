@@ -88,6 +88,10 @@ def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
     return operators[op](column, value)
 
 
+def _is_equality(node: Resolved) -> bool:
+    return isinstance(node, Condition) and node.op in ("=", "IN")
+
+
 class FilterCompiler:
     """Compile a resolved filter for one entity table and its property table."""
 
@@ -109,7 +113,7 @@ class FilterCompiler:
 
     def compile(self, node: Resolved) -> ColumnElement[bool]:
         if isinstance(node, Conjunction):
-            return and_(true(), *(self.compile(n) for n in node.operands))
+            return self._conjunction(node)
         if isinstance(node, Disjunction):
             return or_(false(), *(self.compile(n) for n in node.operands))
         if isinstance(node, Negation):
@@ -122,6 +126,22 @@ class FilterCompiler:
             absent_rows: ColumnElement[bool] = not_(rows.exists())
             return absent_rows
         return self.condition(node)
+
+    def _conjunction(self, node: Conjunction) -> ColumnElement[bool]:
+        """AND: once one property condition is rare enough to drive the query, the others
+        are probed row by row without counting their matches first."""
+        parts: dict[int, ColumnElement[bool]] = {}
+        driven = False
+        # equality first: the likeliest to be selective
+        order = sorted(range(len(node.operands)), key=lambda i: not _is_equality(node.operands[i]))
+        for index in order:
+            child = node.operands[index]
+            if isinstance(child, Condition) and isinstance(child.target, PropertyTarget):
+                parts[index], collected = self._property_condition(child, True if driven else None)
+                driven = driven or collected
+            else:
+                parts[index] = self.compile(child)
+        return and_(true(), *(parts[i] for i in range(len(node.operands))))
 
     def column(self, target: ColumnTarget) -> Any:
         column = self.table.c[target.column]
@@ -138,17 +158,26 @@ class FilterCompiler:
                 # keep the condition two-valued, so NOT (x = 1) also finds rows where x is NULL
                 return and_(self.table.c[target.column].is_not(None), compared)
             return compared
-        matches = [self._property_match(column, node) for column in target.columns]
-        rows = self._rows(target).where(or_(*matches))
-        if self.is_common is not None and self.is_common(rows):
-            # Many rows match: walking the entity table in page order and probing each
-            # row's properties finds a page sooner than collecting every match first. A
-            # scalar subquery (not EXISTS) keeps planners from turning it into a join.
+        return self._property_condition(node, None)[0]
+
+    def _property_condition(
+        self, node: Condition, probe: bool | None
+    ) -> tuple[ColumnElement[bool], bool]:
+        """Rows having a matching property: collected (IN) when few match, else probed per
+        row in page order. `probe=None` counts the matches (bounded) to decide. The flag
+        says whether the matches were collected (and so can drive the query)."""
+        assert isinstance(node.target, PropertyTarget)
+        matches = [self._property_match(column, node) for column in node.target.columns]
+        rows = self._rows(node.target).where(or_(*matches))
+        if probe is None:
+            probe = self.is_common is not None and self.is_common(rows)
+        if probe:
+            # A scalar subquery (not EXISTS) keeps planners from turning it into a join.
             correlated = rows.where(self.props.c[self.owner] == self.table.c.id).limit(1)
-            probe: ColumnElement[bool] = correlated.scalar_subquery().is_not(None)
-            return probe
+            probed: ColumnElement[bool] = correlated.scalar_subquery().is_not(None)
+            return probed, False
         in_rows: ColumnElement[bool] = self.table.c.id.in_(rows)
-        return in_rows
+        return in_rows, True
 
     def _property_match(self, column: str, node: Condition) -> ColumnElement[bool]:
         match = _compare(self.props.c[column], node.op, node.value)
