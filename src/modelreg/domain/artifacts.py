@@ -24,6 +24,7 @@ from .kinds import (
 from .paging import ListQuery
 from .ports import Repo, StorePort
 from .records import Page, Record
+from .values import Stored
 
 MA = (MODEL_ARTIFACT,)
 MV = (MODEL_VERSION,)
@@ -123,37 +124,44 @@ class ArtifactService:
 
     def upsert_into_version(self, version_id: int, body: BaseModel) -> tuple[Record, bool]:
         """Create or update an artifact and link it to a model version; True if created."""
-        return self.store.run(lambda repo: self._upsert(repo, MV, version_id, body), write=True)
 
-    @staticmethod
-    def _upsert(
-        repo: Repo, parent_kinds: Sequence[Kind], parent_id: int, body: BaseModel
-    ) -> tuple[Record, bool]:
-        require(repo, parent_kinds, parent_id)
-        kind = _kind_of(body)
-        body_id = getattr(body, "id", None)
-        name = getattr(body, "name", None)
-        existing: Record | None = None
-        if body_id is not None:
-            existing = require(repo, ARTIFACT_KINDS, int(body_id))
-            if existing.kind is not kind:
-                raise InvalidArgument(
-                    f"artifact {body_id} is a {existing.kind.artifact_type}, not a "
-                    f"{kind.artifact_type}"
-                )
-        elif kind in UPDATE_IN_PLACE_BY_NAME and name:
-            found = repo.find_suffixed((kind,), name, parent_id)
-            existing = found[0] if found else None
-        if existing is not None:
-            merge(existing, body)
-            _check_required(existing)
-            touch(existing)
-            repo.update(existing)
-            repo.attribute(parent_id, existing.id)
-            return existing, False
-        record = new_record(kind, child_name(parent_id, name))
-        merge(record, body)
-        _check_required(record)
+        def work(repo: Repo) -> tuple[Record, bool]:
+            require(repo, MV, version_id)
+            return upsert_artifact(repo, version_id, body)
+
+        return self.store.run(work, write=True)
+
+
+def upsert_artifact(
+    repo: Repo, parent_id: int, body: BaseModel, links: dict[str, Stored] | None = None
+) -> tuple[Record, bool]:
+    """Create or update an artifact and link it to a context; True if created.
+
+    With an `id`, that artifact (of the same type) is updated; a metric or parameter named
+    like one already under the parent is updated in place; anything else is created.
+    `links` are hidden custom properties to set (the experiment run an artifact belongs to).
+    """
+    kind = _kind_of(body)
+    body_id = getattr(body, "id", None)
+    name = getattr(body, "name", None)
+    existing: Record | None = None
+    if body_id is not None:
+        existing = require(repo, ARTIFACT_KINDS, int(body_id))
+        if existing.kind is not kind:
+            raise InvalidArgument(
+                f"artifact {body_id} is a {existing.kind.artifact_type}, not a {kind.artifact_type}"
+            )
+    elif kind in UPDATE_IN_PLACE_BY_NAME and name:
+        found = repo.find_suffixed((kind,), name, parent_id)
+        existing = found[0] if found else None
+    record = existing or new_record(kind, child_name(parent_id, name))
+    merge(record, body)
+    record.custom.update(links or {})
+    _check_required(record)
+    if existing is not None:
+        touch(record)
+        repo.update(record)
+    else:
         repo.insert(record)
-        repo.attribute(parent_id, record.id)
-        return record, True
+    repo.attribute(parent_id, record.id)
+    return record, existing is None

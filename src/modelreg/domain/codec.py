@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from modelreg.schemas.enums import ArtifactState
+from modelreg.schemas.enums import ArtifactState, ExecutionState
 
 from .kinds import HIDDEN_CUSTOM, Prop, Table
 from .records import Record
@@ -14,6 +14,7 @@ from .values import Stored, decode_string_list, encode_string_list, to_stored, t
 
 ApiVersion = Literal["v1", "v1alpha3"]
 ARTIFACT_STATES = [s.value for s in ArtifactState]
+EXECUTION_STATES = [s.value for s in ExecutionState]
 # Fields the generic merge never copies: identity, server-owned, or handled by a use case.
 NOT_MERGED = frozenset(
     {
@@ -25,6 +26,7 @@ NOT_MERGED = frozenset(
         "experiment_id",
         "experiment_run_id",
         "registered_model_id",
+        "serving_environment_id",
     }
 )
 
@@ -42,6 +44,8 @@ def encode_prop(prop: Prop, value: Any) -> Stored:
         return Stored("int_value", int(value))
     if prop.codec == "strlist":
         return Stored("string_value", encode_string_list(prop.name, list(value)))
+    if prop.codec == "epoch":
+        return Stored("string_value", str(int(value)))
     return Stored("string_value", str(_plain(value)))
 
 
@@ -77,6 +81,8 @@ def merge(record: Record, body: BaseModel) -> None:
             record.uri = value
         elif field_name == "state" and kind.table is Table.ARTIFACT:
             record.state = ARTIFACT_STATES.index(_plain(value))
+        elif field_name == "last_known_state" and kind.table is Table.EXECUTION:
+            record.state = EXECUTION_STATES.index(_plain(value))
         elif field_name == "custom_properties":
             kept = {k: v for k, v in record.custom.items() if k in HIDDEN_CUSTOM}
             record.custom = {name: to_stored(v) for name, v in value.items()} | kept
@@ -104,6 +110,8 @@ def to_json(record: Record, api: ApiVersion = "v1") -> dict[str, Any]:
         out["externalId"] = record.external_id
     if kind.table is Table.ARTIFACT:
         _artifact_columns(record, out, api)
+    elif (state := _state_name(EXECUTION_STATES, record.state)) is not None:
+        out["lastKnownState"] = state
     props = record.props
     for prop in kind.props:
         stored = props.get(prop.name)
@@ -121,8 +129,8 @@ def _artifact_columns(record: Record, out: dict[str, Any], api: ApiVersion) -> N
     out["artifactType"] = record.kind.artifact_type
     if record.uri is not None:
         out["uri"] = record.uri
-    if record.state is not None and 0 <= record.state < len(ARTIFACT_STATES):
-        out["state"] = ARTIFACT_STATES[record.state]
+    if (state := _state_name(ARTIFACT_STATES, record.state)) is not None:
+        out["state"] = state
     if api == "v1alpha3":
         for name, alias in (
             ("experiment_id", "experimentId"),
@@ -131,3 +139,7 @@ def _artifact_columns(record: Record, out: dict[str, Any], api: ApiVersion) -> N
             stored = record.custom.get(name)
             if stored is not None:
                 out[alias] = str(stored.value)
+
+
+def _state_name(names: list[str], stored: int | None) -> str | None:
+    return names[stored] if stored is not None and 0 <= stored < len(names) else None

@@ -6,9 +6,12 @@ import time
 import uuid
 from collections.abc import Sequence
 
+from pydantic import BaseModel
+
 from modelreg.errors import InvalidArgument, NotFound
 from modelreg.schemas.base import INT32_MAX, MAX_NAME_LENGTH
 
+from .codec import merge
 from .kinds import Kind
 from .ports import Repo
 from .records import Record
@@ -61,3 +64,11 @@ def new_record(kind: Kind, name: str | None) -> Record:
 
 def touch(record: Record) -> None:
     record.update_time = max(now_ms(), record.update_time)
+
+
+def update_entity(repo: Repo, kinds: Sequence[Kind], entity_id: int, body: BaseModel) -> Record:
+    """PATCH: load, copy the fields the body carries, stamp, save."""
+    record = require(repo, kinds, entity_id)
+    merge(record, body)
+    touch(record)
+    return repo.update(record)

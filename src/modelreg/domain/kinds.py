@@ -20,7 +20,9 @@ class Table(StrEnum):
     EXECUTION = "execution"
 
 
-Codec = Literal["text", "id", "double", "int", "strlist", "enum"]
+Codec = Literal["text", "id", "double", "int", "strlist", "enum", "epoch"]
+"""How a wire field is stored. `epoch`: epoch milliseconds kept as text (as upstream does),
+validated as an integer on the way in and compared as a number in filters."""
 
 # MLMD TypeProperty.data_type codes.
 DATA_TYPES: dict[ValueColumn, int] = {
@@ -66,6 +68,7 @@ class Kind:
     props: tuple[Prop, ...] = ()
     artifact_type: str | None = None
     prefixed: bool = False
+    suffixed: bool = False  # the stored name ends in `__<ms>` (metric history)
     defaults: dict[str, str] = field(default_factory=dict)
     prop_by_field: dict[str, Prop] = field(init=False, repr=False, compare=False)
 
@@ -158,7 +161,7 @@ METRIC = Kind(
     props=(
         *_text("description"),
         Prop("value", "value", "double_value", "double"),
-        *_text("timestamp"),
+        Prop("timestamp", "timestamp", codec="epoch"),
         Prop("step", "step", "int_value", "int"),
     ),
     prefixed=True,
@@ -174,9 +177,87 @@ PARAMETER = Kind(
     prefixed=True,
 )
 
+METRIC_HISTORY = Kind(
+    key="metric_history",
+    type_name="kf.MetricHistory",
+    table=Table.ARTIFACT,
+    label="metric history entry",
+    artifact_type="metric",
+    props=METRIC.props,
+    prefixed=True,
+    suffixed=True,
+)
+
+SERVING_ENVIRONMENT = Kind(
+    key="serving_environment",
+    type_name="kf.ServingEnvironment",
+    table=Table.CONTEXT,
+    label="serving environment",
+    props=_text("description"),
+)
+
+INFERENCE_SERVICE = Kind(
+    key="inference_service",
+    type_name="kf.InferenceService",
+    table=Table.CONTEXT,
+    label="inference service",
+    props=(
+        *_text("description", "runtime"),
+        Prop("desired_state", "desired_state", codec="enum"),
+        Prop("registered_model_id", "registered_model_id", "int_value", "id"),
+        Prop("serving_environment_id", "serving_environment_id", "int_value", "id"),
+        Prop("model_version_id", "model_version_id", "int_value", "id"),
+    ),
+    prefixed=True,
+    defaults={"desired_state": "DEPLOYED"},
+)
+
+SERVE_MODEL = Kind(
+    key="serve_model",
+    type_name="kf.ServeModel",
+    table=Table.EXECUTION,
+    label="serve model",
+    props=(*_text("description"), Prop("model_version_id", "model_version_id", "int_value", "id")),
+    prefixed=True,
+)
+
+EXPERIMENT = Kind(
+    key="experiment",
+    type_name="kf.Experiment",
+    table=Table.CONTEXT,
+    label="experiment",
+    props=_text("description", "owner", "state"),
+    defaults={"state": "LIVE"},
+)
+
+EXPERIMENT_RUN = Kind(
+    key="experiment_run",
+    type_name="kf.ExperimentRun",
+    table=Table.CONTEXT,
+    label="experiment run",
+    props=(
+        *_text("description", "owner", "state", "status"),
+        Prop("start_time_since_epoch", "start_time_since_epoch", codec="epoch"),
+        Prop("end_time_since_epoch", "end_time_since_epoch", codec="epoch"),
+        Prop("experiment_id", "experiment_id", "int_value", "id"),
+    ),
+    prefixed=True,
+    defaults={"state": "LIVE", "status": "RUNNING"},
+)
+
 ARTIFACT_KINDS: tuple[Kind, ...] = (MODEL_ARTIFACT, DOC_ARTIFACT, DATASET, METRIC, PARAMETER)
 ARTIFACT_KIND_BY_TYPE: dict[str, Kind] = {k.artifact_type or "": k for k in ARTIFACT_KINDS}
-ALL_KINDS: tuple[Kind, ...] = (REGISTERED_MODEL, MODEL_VERSION, *ARTIFACT_KINDS)
+ALL_KINDS: tuple[Kind, ...] = (
+    REGISTERED_MODEL,
+    MODEL_VERSION,
+    *ARTIFACT_KINDS,
+    METRIC_HISTORY,
+    SERVING_ENVIRONMENT,
+    INFERENCE_SERVICE,
+    SERVE_MODEL,
+    EXPERIMENT,
+    EXPERIMENT_RUN,
+)
 KIND_BY_TYPE_NAME: dict[str, Kind] = {k.type_name: k for k in ALL_KINDS}
 
 # Custom property names that upstream reserves on artifacts linked to an experiment run:

@@ -6,7 +6,7 @@ from modelreg.errors import InvalidArgument
 from modelreg.schemas import registry as wire
 
 from .codec import apply_defaults, merge
-from .common import child_name, exactly_one, new_record, require, touch
+from .common import child_name, exactly_one, new_record, require, touch, update_entity
 from .kinds import MODEL_VERSION, REGISTERED_MODEL
 from .paging import ListQuery
 from .ports import Repo, StorePort
@@ -36,13 +36,7 @@ class ModelService:
         return self.store.run(lambda repo: require(repo, RM, model_id), write=False)
 
     def update_model(self, model_id: int, body: wire.RegisteredModelUpdate) -> Record:
-        def work(repo: Repo) -> Record:
-            record = require(repo, RM, model_id)
-            merge(record, body)
-            touch(record)
-            return repo.update(record)
-
-        return self.store.run(work, write=True)
+        return self.store.run(lambda repo: update_entity(repo, RM, model_id, body), write=True)
 
     def list_models(self, query: ListQuery) -> Page:
         return self.store.run(lambda repo: repo.list_page(RM, query, None), write=False)
@@ -94,13 +88,7 @@ class ModelService:
         return self.store.run(lambda repo: require(repo, MV, version_id), write=False)
 
     def update_version(self, version_id: int, body: wire.ModelVersionUpdate) -> Record:
-        def work(repo: Repo) -> Record:
-            record = require(repo, MV, version_id)
-            merge(record, body)
-            touch(record)
-            return repo.update(record)
-
-        return self.store.run(work, write=True)
+        return self.store.run(lambda repo: update_entity(repo, MV, version_id, body), write=True)
 
     def list_versions(self, query: ListQuery, model_id: int | None = None) -> Page:
         def work(repo: Repo) -> Page:

@@ -119,14 +119,17 @@ def build_list_query(
     filter_query: str | None = None,
     name: str | None = None,
     external_id: str | None = None,
+    steps: tuple[int, ...] | None = None,
 ) -> ListQuery:
-    """Validate raw list parameters. `name` and `externalId` narrow the filter exactly."""
+    """Validate raw list parameters. `name`, `externalId` and `steps` narrow the filter."""
     order = parse_order(order_by)
     direction = (sort_order or "ASC").upper()
     if direction not in ("ASC", "DESC"):
         raise InvalidArgument(f"invalid sortOrder {sort_order!r}: use ASC or DESC")
     parts = [e for e in (parse_filter(filter_query), _exact("name", name)) if e is not None]
     parts += [e for e in (_exact("externalId", external_id),) if e is not None]
+    if steps is not None:
+        parts.append(Comparison(Property("step"), "IN", steps))
     expr = None if not parts else parts[0] if len(parts) == 1 else And(tuple(parts))
     binding = _binding(
         scope,
@@ -135,6 +138,7 @@ def build_list_query(
         filter_query or "",
         "\x00" if name is None else name,
         "\x00" if external_id is None else external_id,
+        "\x00" if steps is None else ",".join(map(str, steps)),
     )
     cursor = _decode_token(next_page_token, binding) if next_page_token else None
     return ListQuery(

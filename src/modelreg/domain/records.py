@@ -33,7 +33,10 @@ class Record:
         if self.name is None or not self.kind.prefixed:
             return self.name
         _, sep, rest = self.name.partition(":")
-        return rest if sep else self.name
+        shown = rest if sep else self.name
+        if self.kind.suffixed:
+            shown = shown.rpartition("__")[0] or shown
+        return shown
 
     def prop(self, name: str) -> object | None:
         stored = self.props.get(name)

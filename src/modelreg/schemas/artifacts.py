@@ -13,7 +13,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, StrictStr
 from pydantic_core import PydanticCustomError
 
-from .base import INT32_MAX, IdRef, ListEnvelope, Number, ResponseModel, ShortText, Text, WireModel
+from .base import (
+    INT32_MAX,
+    EpochMillis,
+    IdRef,
+    ListEnvelope,
+    Number,
+    ResponseModel,
+    ShortText,
+    Text,
+    WireModel,
+)
 from .enums import ArtifactState, ParameterType
 from .metadata import INT64_MAX, INT64_MIN, CustomProperties
 
@@ -89,7 +99,7 @@ class DataSetFields(_Located):
 
 class MetricFields(_Common):
     value: Number | None = None
-    timestamp: Text | None = None
+    timestamp: EpochMillis | None = None
     step: Step | None = None
 
 

@@ -58,6 +58,14 @@ def _id_text(value: str) -> str:
     return value
 
 
+def _epoch_millis(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return str(int(value))
+    raise PydanticCustomError("epoch", "must be epoch milliseconds: a non-negative integer")
+
+
 Text = Annotated[str, AfterValidator(_clean_text)]
 """Any string the registry stores: valid Unicode without NUL."""
 
@@ -71,6 +79,11 @@ IdRef = Annotated[str, AfterValidator(_id_text)]
 """A reference to another entity: a decimal id in a JSON string, as upstream sends it."""
 
 Number = Annotated[float, BeforeValidator(_strict_number)]
+"""A finite JSON number (an integer literal is accepted as a double)."""
+
+EpochMillis = Annotated[str, BeforeValidator(_epoch_millis)]
+"""Epoch milliseconds as a decimal string (an integer is accepted too)."""
+
 """A finite JSON number (an integer literal is accepted as a double)."""
 
 

@@ -50,3 +50,28 @@ class OrderBy(StrEnum):
 class SortOrder(StrEnum):
     ASC = "ASC"
     DESC = "DESC"
+
+
+class ExecutionState(StrEnum):
+    """Last known state of a serve model; stored as its position (0..6)."""
+
+    UNKNOWN = "UNKNOWN"
+    NEW = "NEW"
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    FAILED = "FAILED"
+    CACHED = "CACHED"
+    CANCELED = "CANCELED"
+
+
+class InferenceServiceState(StrEnum):
+    DEPLOYED = "DEPLOYED"
+    UNDEPLOYED = "UNDEPLOYED"
+
+
+class ExperimentRunStatus(StrEnum):
+    RUNNING = "RUNNING"
+    SCHEDULED = "SCHEDULED"
+    FINISHED = "FINISHED"
+    FAILED = "FAILED"
+    KILLED = "KILLED"

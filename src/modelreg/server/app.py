@@ -12,16 +12,14 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from modelreg import __version__
 from modelreg.config import Settings
-from modelreg.domain.artifacts import ArtifactService
 from modelreg.domain.codec import ApiVersion
-from modelreg.domain.models import ModelService
 from modelreg.errors import ModelRegError
 from modelreg.storage.store import Store
 
 from . import errors
 from .deps import Services
 from .middleware import BodyLimit, DeprecationHeaders, JsonBodies
-from .routes import artifacts, health, model_versions, registered_models
+from .routes import artifacts, experiments, health, model_versions, registered_models, serving
 
 log = logging.getLogger("modelreg.server")
 PREFIXES: dict[ApiVersion, str] = {
@@ -40,7 +38,7 @@ def _start(app: FastAPI, store: Store, settings: Settings, stop: threading.Event
             log.warning("database not ready (%s); retrying in %.0fs", exc.message, RETRY_SECONDS)
             stop.wait(RETRY_SECONDS)
             continue
-        app.state.services = Services(models=ModelService(store), artifacts=ArtifactService(store))
+        app.state.services = Services.over(store)
         app.state.ready = True
         return
 
@@ -78,7 +76,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(health.router)
     for api, prefix in PREFIXES.items():
         deprecated = api == "v1alpha3"
-        for module in (registered_models, model_versions, artifacts):
+        for module in (registered_models, model_versions, artifacts, serving, experiments):
             app.include_router(module.router(api), prefix=prefix, deprecated=deprecated)
     app.add_middleware(
         CORSMiddleware,

@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from modelreg.domain.artifacts import ArtifactService
+from modelreg.domain.experiments import ExperimentService
 from modelreg.domain.models import ModelService
+from modelreg.domain.ports import StorePort
+from modelreg.domain.serving import ServingService
 from modelreg.errors import Unavailable
 
 
@@ -16,6 +19,17 @@ from modelreg.errors import Unavailable
 class Services:
     models: ModelService
     artifacts: ArtifactService
+    serving: ServingService
+    experiments: ExperimentService
+
+    @classmethod
+    def over(cls, store: StorePort) -> Services:
+        return cls(
+            models=ModelService(store),
+            artifacts=ArtifactService(store),
+            serving=ServingService(store),
+            experiments=ExperimentService(store),
+        )
 
 
 def _services(request: Request) -> Services:

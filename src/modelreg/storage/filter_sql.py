@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     String,
     Table,
     and_,
+    cast,
     false,
     func,
     not_,
@@ -37,6 +39,11 @@ from modelreg.errors import InvalidArgument
 
 LIKE_ESCAPE = "\\"
 PG_PREFIX = 255
+
+
+def escape_like(text: str) -> str:
+    """`text` as a LIKE pattern that matches only itself (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class display_name(FunctionElement[str]):
@@ -153,12 +160,37 @@ class FilterCompiler:
             value = node.value
             if target.column == "type_id":
                 value = self._type_ids(value)
-            compared = _compare(self.column(target), node.op, value)
+            if target.suffixed:
+                compared = self._suffixed_name(node.op, value)
+            else:
+                compared = _compare(self.column(target), node.op, value)
             if target.nullable:
                 # keep the condition two-valued, so NOT (x = 1) also finds rows where x is NULL
                 return and_(self.table.c[target.column].is_not(None), compared)
             return compared
         return self._property_condition(node, None)[0]
+
+    def _suffixed_name(self, op: str, value: Any) -> ColumnElement[bool]:
+        """Names stored as `<run>:<metric>__<ms>` compared as `<metric>`: the shown name
+        followed by `__` and a tail with no further `__`."""
+        shown = display_name(self.table.c.name)
+
+        def named(text: str, like: bool = False) -> ColumnElement[bool]:
+            head = text if like else escape_like(text)
+            return and_(
+                shown.like(head + "\\_\\_%", escape=LIKE_ESCAPE),
+                not_(shown.like(head + "\\_\\_%\\_\\_%", escape=LIKE_ESCAPE)),
+            )
+
+        if op == "=":
+            return named(str(value))
+        if op == "!=":
+            return not_(named(str(value)))
+        if op == "IN":
+            return or_(false(), *(named(str(v)) for v in value))
+        if op == "LIKE":
+            return named(str(value), like=True)
+        raise InvalidArgument("metric history names take =, !=, IN or LIKE")
 
     def _property_condition(
         self, node: Condition, probe: bool | None
@@ -180,6 +212,9 @@ class FilterCompiler:
         return in_rows, True
 
     def _property_match(self, column: str, node: Condition) -> ColumnElement[bool]:
+        assert isinstance(node.target, PropertyTarget)
+        if node.target.numeric_text:
+            return _compare(cast(self.props.c[column], BigInteger), node.op, node.value)
         match = _compare(self.props.c[column], node.op, node.value)
         if self.dialect == "postgresql" and column == "string_value" and node.op in ("=", "IN"):
             # lets PostgreSQL use the left(string_value, 255) expression index (migration 0003)

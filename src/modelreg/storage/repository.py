@@ -32,7 +32,7 @@ from modelreg.domain.values import Stored, ValueColumn
 from modelreg.errors import AlreadyExists, InvalidArgument
 
 from . import tables as t
-from .filter_sql import FilterCompiler
+from .filter_sql import FilterCompiler, escape_like
 from .types import TypeRegistry, new_id
 
 VALUE_COLUMNS: tuple[ValueColumn, ...] = (
@@ -43,6 +43,16 @@ VALUE_COLUMNS: tuple[ValueColumn, ...] = (
     "byte_value",
     "proto_value",
 )
+_LINKS = {
+    Table.CONTEXT: (t.parent_context, "context_id"),
+    Table.ARTIFACT: (t.attribution, "artifact_id"),
+    Table.EXECUTION: (t.association, "execution_id"),
+}
+_PARENT_COLUMN = {
+    Table.CONTEXT: "parent_context_id",
+    Table.ARTIFACT: "context_id",
+    Table.EXECUTION: "context_id",
+}
 # A property condition matching at least this many rows is evaluated row by row in page
 # order instead of by collecting its matches (FilterCompiler._property_condition). Measured
 # crossovers at 100,000 versions (bench/search_scale.py): collecting a match costs about
@@ -97,6 +107,34 @@ class Repository:
         self.conn.execute(
             insert(t.parent_context).values(context_id=child_id, parent_context_id=parent_id)
         )
+
+    def associate(self, context_id: int, execution_id: int) -> None:
+        self.conn.execute(
+            insert(t.association).values(context_id=context_id, execution_id=execution_id)
+        )
+
+    def children_of(
+        self, kinds: Sequence[Kind], parent_ids: Sequence[int]
+    ) -> dict[int, list[Record]]:
+        """Children of several parents at once (ParentContext, Attribution or Association),
+        in id order: one statement for the rows and one for their properties."""
+        if not parent_ids:
+            return {}
+        link, child_column = _LINKS[kinds[0].table]
+        table = t.ENTITY_TABLES[kinds[0].table.value]
+        stmt = (
+            self._select(kinds)
+            .add_columns(link.c[_PARENT_COLUMN[kinds[0].table]].label("parent_id"))
+            .join(link, link.c[child_column] == table.c.id)
+            .where(link.c[_PARENT_COLUMN[kinds[0].table]].in_(list(parent_ids)))
+            .order_by(table.c.id)
+        )
+        rows = self.conn.execute(stmt).all()
+        records = self._materialise(kinds, rows)
+        grouped: dict[int, list[Record]] = {pid: [] for pid in parent_ids}
+        for row, record in zip(rows, records, strict=True):
+            grouped[row._mapping["parent_id"]].append(record)
+        return grouped
 
     def attribute(self, context_id: int, artifact_id: int) -> None:
         """Link an artifact to a context unless it already is."""
@@ -182,7 +220,7 @@ class Repository:
     ) -> list[Record]:
         """Children of a parent whose stored name ends in `:<suffix>` (any prefix)."""
         table = t.ENTITY_TABLES[kinds[0].table.value]
-        pattern = "%:" + _escape_like(suffix)
+        pattern = "%:" + escape_like(suffix)
         stmt = (
             self._select(kinds)
             .where(table.c.name.like(pattern, escape="\\"), self._child_of(kinds[0], parent_id))
@@ -301,15 +339,18 @@ class Repository:
 
     def _load_properties(self, table_kind: Table, records: list[Record]) -> None:
         prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
-        by_id = {r.id: r for r in records}
+        by_id: dict[int, list[Record]] = {}
+        for record in records:  # an id may repeat when children of several parents load
+            by_id.setdefault(record.id, []).append(record)
         stmt = select(prop_table).where(prop_table.c[owner].in_(list(by_id)))
         for row in self.conn.execute(stmt):
             m = row._mapping
             stored = _stored_of(m)
             if stored is None:
                 continue
-            record = by_id[m[owner]]
-            (record.custom if m["is_custom_property"] else record.props)[m["name"]] = stored
+            for record in by_id[m[owner]]:
+                target = record.custom if m["is_custom_property"] else record.props
+                target[m["name"]] = stored
 
 
 def _property_row(
@@ -372,10 +413,6 @@ def _json_value(value: Any) -> SortValue:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return float(value)  # Decimal and the like
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _conflict(record: Record, exc: IntegrityError) -> AlreadyExists:

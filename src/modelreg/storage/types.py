@@ -13,17 +13,6 @@ from . import tables as t
 
 TYPE_KIND = {Table.EXECUTION: 0, Table.ARTIFACT: 1, Table.CONTEXT: 2}
 
-# Types upstream's server registers that have no endpoint of ours yet; created so that a
-# database we initialise is the one upstream's server expects.
-EXTRA_TYPES: tuple[tuple[str, Table], ...] = (
-    ("kf.MetricHistory", Table.ARTIFACT),
-    ("kf.ServingEnvironment", Table.CONTEXT),
-    ("kf.InferenceService", Table.CONTEXT),
-    ("kf.ServeModel", Table.EXECUTION),
-    ("kf.Experiment", Table.CONTEXT),
-    ("kf.ExperimentRun", Table.CONTEXT),
-)
-
 
 class TypeRegistry:
     """Type name -> id, filled from the database once and kept for the process."""
@@ -39,7 +28,7 @@ class TypeRegistry:
         return self._ids[type_name]
 
     def load(self, conn: Connection) -> None:
-        wanted = [k.type_name for k in ALL_KINDS] + [name for name, _ in EXTRA_TYPES]
+        wanted = [k.type_name for k in ALL_KINDS]
         rows = conn.execute(
             select(t.type_.c.name, t.type_.c.id)
             .where(t.type_.c.name.in_(wanted))
@@ -61,7 +50,6 @@ def seed_types(conn: Connection) -> None:
     declared: list[tuple[str, Table, dict[str, int]]] = [
         (k.type_name, k.table, {p.name: DATA_TYPES[p.column] for p in k.props}) for k in ALL_KINDS
     ]
-    declared += [(name, table, {}) for name, table in EXTRA_TYPES]
     for name, table, props in declared:
         type_id = existing.get(name)
         if type_id is None:

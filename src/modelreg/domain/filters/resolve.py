@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from modelreg.errors import InvalidArgument
-from modelreg.schemas.enums import ArtifactState
+from modelreg.schemas.enums import ArtifactState, ExecutionState
 
 from ..kinds import HIDDEN_CUSTOM, Kind, Table
 from ..values import ValueColumn
@@ -32,7 +32,10 @@ SUFFIX_TYPE: dict[str, ValueType] = {
     "bool_value": "bool",
 }
 ORDERING = ("<", "<=", ">", ">=")
-ARTIFACT_STATES = [s.value for s in ArtifactState]
+STATE_NAMES = {
+    "state": [s.value for s in ArtifactState],
+    "last_known_state": [s.value for s in ExecutionState],
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class ColumnTarget:
     type: ValueType
     display: bool = False
     nullable: bool = True
+    suffixed: bool = False  # the shown name also drops a `__<ms>` suffix (metric history)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class PropertyTarget:
     name: str
     custom: bool
     columns: tuple[ValueColumn, ...]
+    numeric_text: bool = False  # epoch milliseconds kept as text: compare as numbers
 
 
 Target = ColumnTarget | PropertyTarget
@@ -91,7 +96,7 @@ def _common_columns(kinds: Sequence[Kind]) -> dict[str, ColumnTarget]:
     prefixed = kinds[0].prefixed
     columns = {
         "id": ColumnTarget("id", "int", nullable=False),
-        "name": ColumnTarget("name", "string", display=prefixed),
+        "name": ColumnTarget("name", "string", display=prefixed, suffixed=kinds[0].suffixed),
         "externalId": ColumnTarget("external_id", "string"),
         "createTimeSinceEpoch": ColumnTarget("create_time_since_epoch", "int", nullable=False),
         "lastUpdateTimeSinceEpoch": ColumnTarget(
@@ -102,20 +107,25 @@ def _common_columns(kinds: Sequence[Kind]) -> dict[str, ColumnTarget]:
         columns["uri"] = ColumnTarget("uri", "string")
         columns["state"] = ColumnTarget("state", "int")
         columns["artifactType"] = ColumnTarget("type_id", "string", nullable=False)
+    if kinds[0].table is Table.EXECUTION:
+        columns["lastKnownState"] = ColumnTarget("last_known_state", "int")
     return columns
 
 
-def _builtin(kinds: Sequence[Kind], name: str) -> tuple[str, tuple[ValueType, ...]] | None:
-    """The stored name and value types of a built-in property, by wire or storage name."""
+def _builtin(kinds: Sequence[Kind], name: str) -> tuple[str, tuple[ValueType, ...], bool] | None:
+    """The stored name and value types of a built-in property, by wire or storage name, and
+    whether it is epoch milliseconds kept as text."""
     found: dict[ValueType, str] = {}
+    epoch = False
     for kind in kinds:
         for prop in kind.props:
             if name in (prop.alias, prop.name) and prop.codec != "strlist":
-                found[SUFFIX_TYPE[prop.column]] = prop.name
+                epoch = prop.codec == "epoch"
+                found["int" if epoch else SUFFIX_TYPE[prop.column]] = prop.name
     if not found:
         return None
     stored = next(iter(found.values()))
-    return stored, tuple(found)
+    return stored, tuple(found), epoch
 
 
 def _literal_types(value: Value | tuple[Value, ...]) -> tuple[ValueType, ...]:
@@ -153,6 +163,8 @@ class _Resolver:
         else:
             types = _literal_types(value) if value is not None else tuple(COLUMN_OF)
         if builtin is not None:
+            if builtin[2]:
+                return PropertyTarget(builtin[0], False, ("string_value",), numeric_text=True)
             return PropertyTarget(builtin[0], False, tuple(COLUMN_OF[t] for t in types))
         if prop.name in HIDDEN_CUSTOM:
             raise InvalidArgument(f"property {prop.name!r} is reserved")
@@ -174,6 +186,8 @@ class _Resolver:
         values = expr.value if isinstance(expr.value, tuple) else (expr.value,)
         if isinstance(target, ColumnTarget):
             types: tuple[ValueType, ...] = (target.type,)
+        elif target.numeric_text:
+            types = ("int",)
         else:
             types = tuple(SUFFIX_TYPE[c] for c in target.columns)
         _check_operator(expr, types)
@@ -183,8 +197,8 @@ class _Resolver:
     def coerce(
         self, prop: Property, target: Target, types: tuple[ValueType, ...], value: Value
     ) -> Value:
-        if isinstance(target, ColumnTarget) and target.column == "state":
-            return _artifact_state(value)
+        if isinstance(target, ColumnTarget) and target.column in STATE_NAMES:
+            return _state_index(STATE_NAMES[target.column], value)
         if isinstance(target, ColumnTarget) and target.column == "type_id":
             return str(value)
         kind = types[0]
@@ -221,14 +235,13 @@ def _check_operator(expr: Comparison, types: tuple[ValueType, ...]) -> None:
         raise InvalidArgument(f"{expr.prop.name!r} is a boolean: use = or !=")
 
 
-def _artifact_state(value: Value) -> Value:
-    if isinstance(value, str) and value in ARTIFACT_STATES:
-        return ARTIFACT_STATES.index(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(ARTIFACT_STATES):
+def _state_index(names: list[str], value: Value) -> Value:
+    """A state column compared by name (`'LIVE'`) or by its stored position."""
+    if isinstance(value, str) and value in names:
+        return names.index(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
         return value
-    raise InvalidArgument(
-        f"unknown artifact state {value!r}: use one of {', '.join(ARTIFACT_STATES)}"
-    )
+    raise InvalidArgument(f"unknown state {value!r}: use one of {', '.join(names)}")
 
 
 def _mismatch(prop: Property, expected: str, value: Value) -> InvalidArgument:

@@ -15,14 +15,9 @@ from ..deps import ServicesDep
 from ..params import (
     ArtifactTypeParam,
     ExternalIdParam,
-    FilterParam,
+    Listing,
     NameParam,
-    OrderByParam,
-    PageSize,
     ParentParam,
-    SortOrderParam,
-    TokenParam,
-    list_query,
     optional_id,
     parse_id,
 )
@@ -34,22 +29,11 @@ def router(api: ApiVersion) -> APIRouter:
     @r.get("/artifacts", response_model=art.ArtifactList)
     def get_artifacts(
         services: ServicesDep,
+        listing: Listing,
         artifact_type: ArtifactTypeParam = None,
-        filter_query: FilterParam = None,
-        page_size: PageSize = None,
-        order_by: OrderByParam = None,
-        sort_order: SortOrderParam = None,
-        next_page_token: TokenParam = None,
     ) -> out.JsonResponse:
         kinds = kinds_for(artifact_type)
-        query = list_query(
-            f"a/{artifact_type or ''}",
-            page_size,
-            order_by,
-            sort_order,
-            next_page_token,
-            filter_query,
-        )
+        query = listing.query(f"a/{artifact_type or ''}")
         return out.page(services.artifacts.list(query, kinds), api)
 
     @r.post("/artifacts", response_model=art.Artifact, status_code=201)
@@ -83,13 +67,9 @@ def router(api: ApiVersion) -> APIRouter:
     @r.get("/model_artifacts", response_model=art.ModelArtifactList)
     def get_model_artifacts(
         services: ServicesDep,
-        filter_query: FilterParam = None,
-        page_size: PageSize = None,
-        order_by: OrderByParam = None,
-        sort_order: SortOrderParam = None,
-        next_page_token: TokenParam = None,
+        listing: Listing,
     ) -> out.JsonResponse:
-        query = list_query("ma", page_size, order_by, sort_order, next_page_token, filter_query)
+        query = listing.query("ma")
         return out.page(services.artifacts.list(query, MA), api)
 
     @r.post("/model_artifacts", response_model=art.ModelArtifact, status_code=201)

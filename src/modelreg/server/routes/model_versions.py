@@ -16,14 +16,9 @@ from ..deps import ServicesDep
 from ..params import (
     ArtifactTypeParam,
     ExternalIdParam,
-    FilterParam,
+    Listing,
     NameParam,
-    OrderByParam,
-    PageSize,
     ParentParam,
-    SortOrderParam,
-    TokenParam,
-    list_query,
     optional_id,
     parse_id,
 )
@@ -35,13 +30,9 @@ def router(api: ApiVersion) -> APIRouter:
     @r.get("/model_versions", response_model=wire.ModelVersionList)
     def get_model_versions(
         services: ServicesDep,
-        filter_query: FilterParam = None,
-        page_size: PageSize = None,
-        order_by: OrderByParam = None,
-        sort_order: SortOrderParam = None,
-        next_page_token: TokenParam = None,
+        listing: Listing,
     ) -> out.JsonResponse:
-        query = list_query("mv", page_size, order_by, sort_order, next_page_token, filter_query)
+        query = listing.query("mv")
         return out.page(services.models.list_versions(query), api)
 
     @r.post("/model_versions", response_model=wire.ModelVersion, status_code=201)
@@ -79,27 +70,14 @@ def router(api: ApiVersion) -> APIRouter:
     def get_model_version_artifacts(
         modelversionId: str,
         services: ServicesDep,
+        listing: Listing,
         name: NameParam = None,
         external_id: ExternalIdParam = None,
         artifact_type: ArtifactTypeParam = None,
-        filter_query: FilterParam = None,
-        page_size: PageSize = None,
-        order_by: OrderByParam = None,
-        sort_order: SortOrderParam = None,
-        next_page_token: TokenParam = None,
     ) -> out.JsonResponse:
         version_id = parse_id(modelversionId, "model version id")
         kinds = kinds_for(artifact_type)
-        query = list_query(
-            f"mv/{version_id}/a/{artifact_type or ''}",
-            page_size,
-            order_by,
-            sort_order,
-            next_page_token,
-            filter_query,
-            name,
-            external_id,
-        )
+        query = listing.query(f"mv/{version_id}/a/{artifact_type or ''}", name, external_id)
         return out.page(services.artifacts.list_for_version(version_id, query, kinds), api)
 
     @r.post("/model_versions/{modelversionId}/artifacts", response_model=art.Artifact)

@@ -11,13 +11,8 @@ from .. import responses as out
 from ..deps import ServicesDep
 from ..params import (
     ExternalIdParam,
-    FilterParam,
+    Listing,
     NameParam,
-    OrderByParam,
-    PageSize,
-    SortOrderParam,
-    TokenParam,
-    list_query,
     parse_id,
 )
 
@@ -28,13 +23,9 @@ def router(api: ApiVersion) -> APIRouter:
     @r.get("/registered_models", response_model=wire.RegisteredModelList)
     def get_registered_models(
         services: ServicesDep,
-        filter_query: FilterParam = None,
-        page_size: PageSize = None,
-        order_by: OrderByParam = None,
-        sort_order: SortOrderParam = None,
-        next_page_token: TokenParam = None,
+        listing: Listing,
     ) -> out.JsonResponse:
-        query = list_query("rm", page_size, order_by, sort_order, next_page_token, filter_query)
+        query = listing.query("rm")
         return out.page(services.models.list_models(query), api)
 
     @r.post("/registered_models", response_model=wire.RegisteredModel, status_code=201)
@@ -67,25 +58,12 @@ def router(api: ApiVersion) -> APIRouter:
     def get_registered_model_versions(
         registeredmodelId: str,
         services: ServicesDep,
+        listing: Listing,
         name: NameParam = None,
         external_id: ExternalIdParam = None,
-        filter_query: FilterParam = None,
-        page_size: PageSize = None,
-        order_by: OrderByParam = None,
-        sort_order: SortOrderParam = None,
-        next_page_token: TokenParam = None,
     ) -> out.JsonResponse:
         model_id = parse_id(registeredmodelId, "registered model id")
-        query = list_query(
-            f"rm/{model_id}/mv",
-            page_size,
-            order_by,
-            sort_order,
-            next_page_token,
-            filter_query,
-            name,
-            external_id,
-        )
+        query = listing.query(f"rm/{model_id}/mv", name, external_id)
         return out.page(services.models.list_versions(query, model_id), api)
 
     @r.post(
