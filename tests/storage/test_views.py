@@ -9,9 +9,13 @@ import pytest
 from sqlalchemy import text
 
 from modelreg.domain.artifacts import ArtifactService
+from modelreg.domain.experiments import ExperimentService
 from modelreg.domain.models import ModelService
+from modelreg.domain.serving import ServingService
 from modelreg.schemas import artifacts as art
+from modelreg.schemas import experiments as exp
 from modelreg.schemas import registry as wire
+from modelreg.schemas import serving as srv
 from modelreg.storage.store import Store
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sql.md"
@@ -46,7 +50,35 @@ def registry(store: Store) -> dict[str, int]:
     artifact, _ = artifacts.upsert_into_version(version.id, body)
     metric = art.MetricBody(artifactType="metric", name="accuracy", value=0.93, step=4)
     artifacts.upsert_into_version(version.id, metric)
-    return {"model": model.id, "version": version.id, "artifact": artifact.id}
+    serving = ServingService(store)
+    env = serving.create_environment(srv.ServingEnvironmentCreate(name="prod"))
+    service = serving.create_service(
+        env.id,
+        srv.InferenceServiceCreate(
+            name="api", registeredModelId=str(model.id), servingEnvironmentId=str(env.id)
+        ),
+    )
+    serving.create_serve(
+        service.id, srv.ServeModelCreate(modelVersionId=str(version.id), lastKnownState="RUNNING")
+    )
+    experiments = ExperimentService(store)
+    experiment = experiments.create_experiment(exp.ExperimentCreate(name="churn"))
+    experiments.create_run(
+        experiment.id,
+        exp.ExperimentRunCreate(
+            experimentId=str(experiment.id),
+            name="r1",
+            status="FINISHED",
+            startTimeSinceEpoch="1",
+            endTimeSinceEpoch="2",
+        ),
+    )
+    return {
+        "model": model.id,
+        "version": version.id,
+        "artifact": artifact.id,
+        "service": service.id,
+    }
 
 
 def _sql(store: Store, query: str) -> str:
@@ -83,6 +115,21 @@ def test_views_show_entities_as_the_api_does(store: Store, registry: dict[str, i
         "onnx",
     )
     assert tuple(metric) == ("accuracy", 0.93, 4)
+    with store.engine.connect() as conn:
+        service = conn.execute(
+            text("SELECT id, name, desired_state, model_version_id FROM inference_services")
+        ).one()
+        serve = conn.execute(
+            text(
+                "SELECT inference_service_id, last_known_state, model_version_id FROM serve_models"
+            )
+        ).one()
+        run = conn.execute(
+            text("SELECT name, status, end_time_since_epoch FROM experiment_runs")
+        ).one()
+    assert tuple(service) == (registry["service"], "api", "DEPLOYED", None)
+    assert tuple(serve) == (registry["service"], "RUNNING", registry["version"])
+    assert tuple(run) == ("r1", "FINISHED", "2")
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[f"doc-query-{i}" for i in range(len(QUERIES))])
