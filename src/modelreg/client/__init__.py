@@ -1,0 +1,38 @@
+"""The Python SDK: `Registry` (sync) and `AsyncRegistry` over httpx, sharing one request builder.
+
+    call.py          a Call (method, path, params, body, parser) and flows of calls
+    endpoints.py     one Call builder per endpoint
+    operations.py    the SDK's operations as flows; registration.py: register_model
+    bodies.py        request bodies from keyword arguments, checked by the wire models
+    values.py        custom properties <-> plain Python values
+    base.py          settings and the transport-free halves of a call
+    sync.py, aio.py  the two drivers: httpx.Client and httpx.AsyncClient
+    pager.py         lazy pagers; retry.py: retries; errors.py: status -> exception
+    embedded.py      embedded mode: the server's app in-process, no network
+
+The client never imports server or storage code, except `embedded.py`, on demand.
+"""
+
+from __future__ import annotations
+
+from .aio import AsyncRegistry
+from .endpoints import ListOptions
+from .errors import PermissionDenied, RegistryHTTPError, Unauthenticated
+from .pager import AsyncPager, Pager
+from .registration import Registration
+from .sync import Registry
+from .values import from_metadata, to_metadata
+
+__all__ = [
+    "AsyncPager",
+    "AsyncRegistry",
+    "ListOptions",
+    "Pager",
+    "PermissionDenied",
+    "Registration",
+    "Registry",
+    "RegistryHTTPError",
+    "Unauthenticated",
+    "from_metadata",
+    "to_metadata",
+]

@@ -1,0 +1,341 @@
+"""`Registry`: the synchronous client. Safe to call from inside a running event loop."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from modelreg.errors import ModelRegError
+from modelreg.schemas import artifacts as art
+from modelreg.schemas import registry as reg
+from modelreg.schemas.enums import ContextState
+
+from . import endpoints as ep
+from . import operations as ops
+from .base import RegistryBase, call_args, list_options, spec_args
+from .call import Call, Flow, as_flow
+from .endpoints import ListOptions
+from .pager import PageFlow, Pager
+from .registration import Registration, register
+
+T = TypeVar("T")
+E = TypeVar("E", bound=BaseModel)
+
+
+class Registry(RegistryBase[httpx.BaseTransport]):
+    """The model registry over HTTP (or in-process: `Registry.local(database_url)`).
+
+    A plain `httpx.Client` sends the calls, so the client works the same in scripts,
+    threads, pipeline steps and notebooks (no event loop is used or patched).
+    """
+
+    _http: httpx.Client
+
+    def _connect(self) -> None:
+        config = self._config
+        self._http = httpx.Client(
+            base_url=config.api_url,
+            auth=config.auth,
+            timeout=config.timeout,
+            headers=config.request_headers(),
+            verify=config.verify,
+            transport=self._transport,
+        )
+
+    @classmethod
+    def local(cls, database_url: str, *, author: str | None = None, migrate: bool = True) -> Self:
+        """The registry in this process on `database_url`: no server, no network.
+
+        The database is migrated (unless `migrate=False`); the same API answers as over
+        HTTP. Needs the server extra (`pip install 'modelreg[server]'`). Close it (or use
+        `with`) to release the database.
+        """
+        from .embedded import Portal, PortalTransport
+
+        portal = Portal.for_database(database_url, migrate=migrate)
+        return cls(portal.base_url, author=author, transport=PortalTransport(portal), retries=0)
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connections (and, in embedded mode, the database)."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _send(self, call: Call[T]) -> T:
+        attempts = self._config.retry.attempts(call, self._config.base_url)
+        while True:
+            try:
+                response = self._http.request(**self._request_args(call))
+            except httpx.TransportError as exc:
+                time.sleep(attempts.after_error(exc))
+                continue
+            delay = attempts.after_response(response)
+            if delay is None:
+                return self._read(call, response)
+            time.sleep(delay)
+
+    def _run(self, work: Flow[T] | Call[T]) -> T:
+        flow = as_flow(work)
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    result = self._send(call)
+                except ModelRegError as exc:
+                    call = flow.throw(exc)
+                else:
+                    call = flow.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+
+    def _pager(self, fetch: PageFlow[T], **options: Any) -> Pager[T]:
+        limit = options.pop("limit", None)
+        return Pager(self._run, fetch, ListOptions(**options), limit)
+
+    # --- upstream's calls ------------------------------------------------------------------
+
+    def register_model(
+        self,
+        name: str,
+        uri: str,
+        *,
+        model_format_name: str,
+        model_format_version: str,
+        version: str,
+        storage_key: str | None = None,
+        storage_path: str | None = None,
+        service_account_name: str | None = None,
+        model_source_kind: str | None = None,
+        model_source_class: str | None = None,
+        model_source_group: str | None = None,
+        model_source_id: str | None = None,
+        model_source_name: str | None = None,
+        author: str | None = None,
+        owner: str | None = None,
+        version_description: str | None = None,
+        description: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> reg.RegisteredModel:
+        """Register a model version and its model artifact; answers the registered model.
+
+        The model is created if missing (owned by `owner`, default the client's author),
+        then version `version` (with `author`, `version_description` and `metadata` as
+        its custom properties), then a model artifact named after the model at `uri`.
+        Idempotent: the same registration again answers the stored entities; different
+        content raises `AlreadyExists` naming the differing fields. `description` is
+        upstream's deprecated name of `version_description`.
+        """
+        return self.register(**call_args(locals())).model
+
+    def register(
+        self,
+        name: str,
+        uri: str,
+        *,
+        model_format_name: str,
+        model_format_version: str,
+        version: str,
+        storage_key: str | None = None,
+        storage_path: str | None = None,
+        service_account_name: str | None = None,
+        model_source_kind: str | None = None,
+        model_source_class: str | None = None,
+        model_source_group: str | None = None,
+        model_source_id: str | None = None,
+        model_source_name: str | None = None,
+        author: str | None = None,
+        owner: str | None = None,
+        version_description: str | None = None,
+        description: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Registration:
+        """`register_model`, answering `(model, version, artifact)`."""
+        return self._run(register(self._spec(**spec_args(locals()))))
+
+    def update(self, entity: E) -> E:
+        """Save a fetched and edited entity (model, version or artifact); answers it stored.
+
+        Custom properties may be assigned plain values: `version.custom_properties =
+        {"auc": 0.97}`. The map replaces the stored one. Fields set to None keep their value.
+        """
+        return self._run(ops.update(entity))
+
+    def get_registered_model(self, name: str) -> reg.RegisteredModel | None:
+        """The registered model named `name`, or None."""
+        return self._run(ops.get_registered_model(name))
+
+    def get_model_version(self, name: str, version: str) -> reg.ModelVersion | None:
+        """Version `version` of the model `name`, or None; `NotFound` if the model is missing."""
+        return self._run(ops.get_model_version(name, version))
+
+    def get_model_artifact(self, name: str, version: str) -> art.ModelArtifact | None:
+        """The model artifact of a version, or None; `NotFound` if the version is missing."""
+        return self._run(ops.get_model_artifact(name, version))
+
+    def get_registered_models(
+        self,
+        *,
+        filter_query: str | None = None,
+        order_by: str | None = None,
+        sort_order: str | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+    ) -> Pager[reg.RegisteredModel]:
+        """A lazy pager over registered models."""
+        return self._pager(ops.registered_models(), **list_options(locals()))
+
+    def get_model_versions(
+        self,
+        name: str | None = None,
+        *,
+        filter_query: str | None = None,
+        order_by: str | None = None,
+        sort_order: str | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+    ) -> Pager[reg.ModelVersion]:
+        """A lazy pager over the versions of model `name` (all versions if None)."""
+        return self._pager(ops.model_versions(name), **list_options(locals()))
+
+    # --- registered models -----------------------------------------------------------------
+
+    def create_registered_model(self, name: str, **fields: Any) -> reg.RegisteredModel:
+        """Create a model; `fields` are `RegisteredModelCreate`'s (owner, description, ...)."""
+        return self._run(ops.create_registered_model(name, fields))
+
+    def get_registered_model_by_id(self, model_id: str) -> reg.RegisteredModel:
+        return self._run(ep.get_registered_model(model_id))
+
+    def find_registered_model(
+        self, name: str | None = None, *, external_id: str | None = None
+    ) -> reg.RegisteredModel:
+        """The model with this name and/or external id; `NotFound` if none."""
+        return self._run(ep.find_registered_model(name, external_id))
+
+    def update_registered_model(self, model_id: str, **fields: Any) -> reg.RegisteredModel:
+        """Change the given fields of a model (`RegisteredModelUpdate`'s)."""
+        return self._run(ops.update_registered_model(model_id, fields))
+
+    def archive_registered_model(self, name: str) -> reg.RegisteredModel:
+        return self._run(ops.set_model_state(name, ContextState.ARCHIVED))
+
+    def restore_registered_model(self, name: str) -> reg.RegisteredModel:
+        return self._run(ops.set_model_state(name, ContextState.LIVE))
+
+    # --- model versions --------------------------------------------------------------------
+
+    def create_model_version(
+        self, registered_model_id: str, name: str, **fields: Any
+    ) -> reg.ModelVersion:
+        """Create a version of a model; `fields` are `ModelVersionCreate`'s (author, ...)."""
+        return self._run(ops.create_model_version(registered_model_id, name, fields))
+
+    def get_model_version_by_id(self, version_id: str) -> reg.ModelVersion:
+        return self._run(ep.get_model_version(version_id))
+
+    def find_model_version(
+        self,
+        name: str | None = None,
+        registered_model_id: str | None = None,
+        *,
+        external_id: str | None = None,
+    ) -> reg.ModelVersion:
+        """The version by name in a model, or by external id; `NotFound` if none."""
+        return self._run(ep.find_model_version(name, registered_model_id, external_id))
+
+    def update_model_version(self, version_id: str, **fields: Any) -> reg.ModelVersion:
+        """Change the given fields of a version (`ModelVersionUpdate`'s)."""
+        return self._run(ops.update_model_version(version_id, fields))
+
+    def archive_model_version(self, name: str, version: str) -> reg.ModelVersion:
+        return self._run(ops.set_version_state(name, version, ContextState.ARCHIVED))
+
+    def restore_model_version(self, name: str, version: str) -> reg.ModelVersion:
+        return self._run(ops.set_version_state(name, version, ContextState.LIVE))
+
+    # --- artifacts -------------------------------------------------------------------------
+
+    def get_artifacts(
+        self,
+        name: str | None = None,
+        version: str | None = None,
+        *,
+        model_version_id: str | None = None,
+        artifact_type: str | None = None,
+        filter_query: str | None = None,
+        order_by: str | None = None,
+        sort_order: str | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+    ) -> Pager[art.Artifact]:
+        """A lazy pager over the artifacts of a version (by names or id), or all artifacts."""
+        fetch = ops.artifacts(name, version, model_version_id, artifact_type)
+        return self._pager(fetch, **list_options(locals()))
+
+    def get_model_artifacts(
+        self,
+        *,
+        filter_query: str | None = None,
+        order_by: str | None = None,
+        sort_order: str | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+    ) -> Pager[art.ModelArtifact]:
+        """A lazy pager over every model artifact."""
+        return self._pager(ops.model_artifacts(), **list_options(locals()))
+
+    def create_artifact(self, artifact_type: str, **fields: Any) -> art.Artifact:
+        """Create an artifact linked to nothing (`model-artifact`, `metric`, ...)."""
+        return self._run(ops.create_artifact(artifact_type, fields))
+
+    def get_artifact_by_id(self, artifact_id: str) -> art.Artifact:
+        return self._run(ep.get_artifact(artifact_id))
+
+    def find_artifact(
+        self,
+        name: str | None = None,
+        model_version_id: str | None = None,
+        *,
+        external_id: str | None = None,
+    ) -> art.Artifact:
+        """The artifact by name in a version, or by external id; `NotFound` if none."""
+        return self._run(ep.find_artifact(name, model_version_id, external_id))
+
+    def update_artifact(
+        self, artifact_id: str, *, artifact_type: str | None = None, **fields: Any
+    ) -> art.Artifact:
+        """Change the given fields of an artifact (its type is looked up if not given)."""
+        return self._run(ops.update_artifact(artifact_id, fields, artifact_type))
+
+    def upsert_artifact(
+        self, model_version_id: str, artifact_type: str, **fields: Any
+    ) -> art.Artifact:
+        """Create an artifact in a version, or update it (given `id`; metrics and
+        parameters also by name)."""
+        return self._run(ops.upsert_artifact(model_version_id, artifact_type, fields))
+
+    # --- state -----------------------------------------------------------------------------
+
+    def archive(self, entity: E) -> E:
+        """Archive a registered model or a model version; answers it stored."""
+        return self._run(ops.set_state(entity, ContextState.ARCHIVED))
+
+    def restore(self, entity: E) -> E:
+        """Make an archived registered model or model version live again."""
+        return self._run(ops.set_state(entity, ContextState.LIVE))
