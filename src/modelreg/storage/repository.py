@@ -53,12 +53,12 @@ _PARENT_COLUMN = {
     Table.ARTIFACT: "context_id",
     Table.EXECUTION: "context_id",
 }
-# A property condition matching at least this many rows is evaluated row by row in page
-# order instead of by collecting its matches (FilterCompiler._property_condition). Measured
-# crossovers at 100,000 versions (bench/search_scale.py): collecting a match costs about
-# 1 us on SQLite and 12 us on PostgreSQL, probing a row 4 and 5 us.
+# On SQLite, a property condition matching at least this many rows is evaluated row by row
+# in page order instead of by collecting its matches (FilterCompiler._property_condition):
+# SQLite's planner has no statistics per value to choose that itself. PostgreSQL and MySQL
+# plan `IN (subquery)` well from their statistics (a merge semi-join in page order for
+# common values), so they get the plain form and no counting query.
 COMMON_MATCHES = {"sqlite": 5000}
-COMMON_MATCHES_DEFAULT = 2000
 ORDER_COLUMNS = {
     "ID": "id",
     "CREATE_TIME": "create_time_since_epoch",
@@ -262,12 +262,12 @@ class Repository:
             owner,
             self.types.id_by_name,
             self.conn.dialect.name,
-            self._is_common,
+            self._is_common if self.conn.dialect.name in COMMON_MATCHES else None,
         )
 
     def _is_common(self, rows: Select[Any]) -> bool:
         """Whether a property condition matches many rows (a bounded count, index only)."""
-        limit = COMMON_MATCHES.get(self.conn.dialect.name, COMMON_MATCHES_DEFAULT)
+        limit = COMMON_MATCHES[self.conn.dialect.name]
         sample = rows.limit(limit).subquery()
         count = self.conn.execute(select(func.count()).select_from(sample)).scalar_one()
         return int(count) >= limit
@@ -342,16 +342,17 @@ class Repository:
         by_id: dict[int, list[Record]] = {}
         for record in records:  # an id may repeat when children of several parents load
             by_id.setdefault(record.id, []).append(record)
-        stmt = select(prop_table).where(prop_table.c[owner].in_(list(by_id)))
-        for row in self.conn.execute(stmt):
-            m = row._mapping
-            stored = _stored_of(m)
+        columns = [prop_table.c[owner], prop_table.c.name, prop_table.c.is_custom_property]
+        stmt = select(*columns, *(prop_table.c[c] for c in VALUE_COLUMNS)).where(
+            prop_table.c[owner].in_(list(by_id))
+        )
+        # Plain tuples: this loop runs for every property of every listed entity.
+        for owner_id, name, custom, *values in self.conn.execute(stmt).all():
+            stored = _stored_of(values)
             if stored is None:
                 continue
-            for record in by_id[m[owner]]:
-                target = record.custom if m["is_custom_property"] else record.props
-                target[m["name"]] = stored
-
+            for record in by_id[owner_id]:
+                (record.custom if custom else record.props)[name] = stored
 
 def _property_row(
     owner: str, owner_id: int, name: str, stored: Stored, custom: bool
@@ -366,18 +367,24 @@ def _property_row(
     return row
 
 
-def _stored_of(m: Any) -> Stored | None:
-    for column in VALUE_COLUMNS:
-        value = m[column]
-        if value is None:
-            continue
-        if column == "bool_value":
-            return Stored(column, bool(value))
-        if column == "string_value" and m["byte_value"] is not None:
-            return Stored(column, value, bytes(m["byte_value"]))
-        return Stored(column, bytes(value) if isinstance(value, memoryview) else value)
+def _stored_of(values: list[Any]) -> Stored | None:
+    """The typed value of a property row, from its value columns in VALUE_COLUMNS order
+    (the first non-NULL one wins, as upstream reads them)."""
+    int_value, string_value, bool_value, double_value, byte_value, proto_value = values
+    if int_value is not None:
+        return Stored("int_value", int_value)
+    if string_value is not None:
+        raw = bytes(byte_value) if byte_value is not None else None
+        return Stored("string_value", string_value, raw)
+    if bool_value is not None:
+        return Stored("bool_value", bool(bool_value))
+    if double_value is not None:
+        return Stored("double_value", double_value)
+    if byte_value is not None:
+        return Stored("byte_value", bytes(byte_value))
+    if proto_value is not None:
+        return Stored("proto_value", bytes(proto_value))
     return None
-
 
 def _ordering(key: Any, id_column: Any, descending: bool, nullable: bool) -> list[Any]:
     """ORDER BY key, id; NULL keys come last ascending and first descending."""
