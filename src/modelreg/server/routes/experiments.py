@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Body
-
-from modelreg.domain.artifacts import kinds_for
 from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import artifacts as art
 from modelreg.schemas import experiments as wire
@@ -14,7 +11,6 @@ from modelreg.schemas import experiments as wire
 from .. import responses as out
 from ..deps import ServicesDep
 from ..params import (
-    ArtifactTypeParam,
     ExternalIdParam,
     Listing,
     NameParam,
@@ -24,6 +20,7 @@ from ..params import (
     parse_id,
     parse_steps,
 )
+from .linked_artifacts import add_linked_artifact_routes
 
 
 def router(api: ApiVersion) -> APIRouter:
@@ -132,29 +129,17 @@ def router(api: ApiVersion) -> APIRouter:
         run_id = parse_id(experimentrunId, "experiment run id")
         return out.one(services.experiments.update_run(run_id, body), api)
 
-    @r.get("/experiment_runs/{experimentrunId}/artifacts", response_model=art.ArtifactList)
-    def get_experiment_run_artifacts(
-        experimentrunId: str,
-        services: ServicesDep,
-        listing: Listing,
-        name: NameParam = None,
-        external_id: ExternalIdParam = None,
-        artifact_type: ArtifactTypeParam = None,
-    ) -> out.JsonResponse:
-        run_id = parse_id(experimentrunId, "experiment run id")
-        kinds = kinds_for(artifact_type)
-        query = listing.query(f"run/{run_id}/a/{artifact_type or ''}", name, external_id)
-        return out.page(services.experiments.list_run_artifacts(run_id, query, kinds), api)
-
-    @r.post("/experiment_runs/{experimentrunId}/artifacts", response_model=art.Artifact)
-    def upsert_experiment_run_artifact(
-        experimentrunId: str,
-        body: Annotated[art.ArtifactBody, Body()],
-        services: ServicesDep,
-    ) -> out.JsonResponse:
-        run_id = parse_id(experimentrunId, "experiment run id")
-        record, created = services.experiments.upsert_into_run(run_id, body)
-        return out.one(record, api, 201 if created else 200)
+    add_linked_artifact_routes(
+        r,
+        api,
+        collection="experiment_runs",
+        param="experimentrunId",
+        label="experiment run",
+        lister=lambda services, parent, query, kinds: services.experiments.list_run_artifacts(
+            parent, query, kinds
+        ),
+        upserter=lambda services, parent, body: services.experiments.upsert_into_run(parent, body),
+    )
 
     @r.get("/experiment_runs/{experimentrunId}/metric_history", response_model=art.ArtifactList)
     def get_experiment_run_metric_history(

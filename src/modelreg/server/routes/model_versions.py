@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Body
-
-from modelreg.domain.artifacts import kinds_for
 from modelreg.domain.codec import ApiVersion
-from modelreg.schemas import artifacts as art
 from modelreg.schemas import registry as wire
 
 from .. import responses as out
 from ..deps import ServicesDep
 from ..params import (
-    ArtifactTypeParam,
     ExternalIdParam,
     Listing,
     NameParam,
@@ -22,6 +17,7 @@ from ..params import (
     optional_id,
     parse_id,
 )
+from .linked_artifacts import add_linked_artifact_routes
 
 
 def router(api: ApiVersion) -> APIRouter:
@@ -66,28 +62,17 @@ def router(api: ApiVersion) -> APIRouter:
         version_id = parse_id(modelversionId, "model version id")
         return out.one(services.models.update_version(version_id, body), api)
 
-    @r.get("/model_versions/{modelversionId}/artifacts", response_model=art.ArtifactList)
-    def get_model_version_artifacts(
-        modelversionId: str,
-        services: ServicesDep,
-        listing: Listing,
-        name: NameParam = None,
-        external_id: ExternalIdParam = None,
-        artifact_type: ArtifactTypeParam = None,
-    ) -> out.JsonResponse:
-        version_id = parse_id(modelversionId, "model version id")
-        kinds = kinds_for(artifact_type)
-        query = listing.query(f"mv/{version_id}/a/{artifact_type or ''}", name, external_id)
-        return out.page(services.artifacts.list_for_version(version_id, query, kinds), api)
-
-    @r.post("/model_versions/{modelversionId}/artifacts", response_model=art.Artifact)
-    def upsert_model_version_artifact(
-        modelversionId: str,
-        body: Annotated[art.ArtifactBody, Body()],
-        services: ServicesDep,
-    ) -> out.JsonResponse:
-        version_id = parse_id(modelversionId, "model version id")
-        record, created = services.artifacts.upsert_into_version(version_id, body)
-        return out.one(record, api, 201 if created else 200)
-
+    add_linked_artifact_routes(
+        r,
+        api,
+        collection="model_versions",
+        param="modelversionId",
+        label="model version",
+        lister=lambda services, parent, query, kinds: services.artifacts.list_for_version(
+            parent, query, kinds
+        ),
+        upserter=lambda services, parent, body: services.artifacts.upsert_into_version(
+            parent, body
+        ),
+    )
     return r
