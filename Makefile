@@ -39,6 +39,9 @@ lint: $(VENV)/.dev ## ruff: lint and format check
 typecheck: $(VENV)/.dev ## mypy --strict on src/
 	$(BIN)/mypy
 
+docs: $(VENV)/.server ## Regenerate docs/cli.md from the CLI's --help
+	$(BIN)/python -m modelreg.cli.docs > docs/cli.md
+
 check: lint typecheck test ## Every check CI runs
 
 clean: ## Remove the virtualenv and caches

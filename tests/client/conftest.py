@@ -19,7 +19,7 @@ from modelreg.client.embedded import AsyncPortalTransport, Portal
 from modelreg.storage.store import Store
 from tests.e2e.conftest import running_server
 
-from .harness import AUTHOR, MODES, app_portal, in_process, over_http
+from .harness import AUTHOR, MODES, app_portal, emptied, in_process, over_http
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +62,7 @@ def session_registry(
 
 @pytest.fixture
 def registry(session_registry: Registry, store: Store) -> Registry:
+    emptied(store)
     return session_registry
 
 
@@ -70,6 +71,7 @@ def make_async(
     mode: str, request: pytest.FixtureRequest, store: Store
 ) -> Callable[[], AsyncRegistry]:
     """Builds an `AsyncRegistry` for the current event loop (call it inside the loop)."""
+    emptied(store)
     if mode == "app":
         portal: Portal = request.getfixturevalue("session_portal")
         return lambda: AsyncRegistry(

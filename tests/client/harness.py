@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import delete
 
 from modelreg.client import Registry
 from modelreg.client.embedded import Portal, PortalTransport
 from modelreg.config import Settings
 from modelreg.server.app import create_app
 from modelreg.storage.store import Store
+from tests.conftest import DATA_TABLES
 
 MODES = [
     pytest.param("app", id="app"),
@@ -25,6 +27,14 @@ class _Keep(Store):
 
     def dispose(self) -> None:
         pass
+
+
+def emptied(store: Store) -> Store:
+    """The store with no entities: other suites' tests may leave some behind."""
+    with store.engine.begin() as conn:
+        for table in DATA_TABLES:
+            conn.execute(delete(table))
+    return store
 
 
 def app_portal(store: Store) -> Iterator[Portal]:

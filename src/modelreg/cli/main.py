@@ -1,96 +1,135 @@
-"""`modelreg`: serve the registry and manage its database."""
+"""`modelreg`: the command line. One command group per module, each imported on first use.
+
+To add a command group (`deployments`, `experiments` when the server has them), write
+`cli/<group>.py` with a click group and add one line to `COMMANDS`.
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 import click
 
 from modelreg import __version__
 
-DB_URL_HELP = "Database URL (env MODELREG_DATABASE_URL; default sqlite:///./modelreg.db)"
+from .config import Connection
+from .session import Session, fail
+
+COMMANDS: dict[str, str] = {
+    "models": "modelreg.cli.models:models",
+    "versions": "modelreg.cli.versions:versions",
+    "artifacts": "modelreg.cli.artifacts:artifacts",
+    "serve": "modelreg.cli.serve:serve",
+    "db": "modelreg.cli.db:db",
+    "completion": "modelreg.cli.completion:completion",
+}
+EPILOG = """\b
+Exit codes:
+  0  success
+  1  unexpected error
+  2  usage or configuration error
+  3  not found
+  4  already exists, or a conflicting write
+  5  invalid argument
+  6  registry unavailable (unreachable, timed out, or its database is down)
+  7  not authorised (401/403)
+
+\b
+The connection comes from the flags, else the environment, else the config file's
+profile (see docs/cli.md), else http://127.0.0.1:8080."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="modelreg")
-def cli() -> None:
-    """modelreg: a model registry for ML teams."""
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when used (or listed in --help)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*self.lazy, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, attr = target.split(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; registry errors become one stderr line and an exit code."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # every other error: one line, a documented exit code
+            fail(ctx, exc)
 
 
-@cli.command()
-@click.option("--database-url", envvar="MODELREG_DATABASE_URL", help=DB_URL_HELP)
-@click.option("--host", envvar="MODELREG_HOST", default="127.0.0.1", show_default=True)
-@click.option("--port", envvar="MODELREG_PORT", default=8080, show_default=True, type=int)
-@click.option("--workers", envvar="MODELREG_WORKERS", default=1, show_default=True, type=int)
-@click.option(
-    "--migrate/--no-migrate",
-    envvar="MODELREG_MIGRATE_ON_START",
-    default=True,
-    show_default=True,
-    help="Apply database migrations at start",
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EPILOG,
 )
-@click.option("--log-level", envvar="MODELREG_LOG_LEVEL", default="info", show_default=True)
-def serve(
-    database_url: str | None, host: str, port: int, workers: int, migrate: bool, log_level: str
+@click.version_option(__version__, prog_name="modelreg")
+@click.option(
+    "--url",
+    envvar="MODELREG_URL",
+    show_envvar=True,
+    help="Registry server, e.g. https://registry.example.com.",
+)
+@click.option("--token", envvar="MODELREG_TOKEN", show_envvar=True, help="Bearer token.")
+@click.option(
+    "--token-file",
+    envvar="MODELREG_TOKEN_FILE",
+    show_envvar=True,
+    help="File holding the bearer token (read on every request).",
+)
+@click.option(
+    "--ca",
+    envvar="MODELREG_CA_BUNDLE",
+    show_envvar=True,
+    help="CA bundle (PEM) to verify the server's certificate.",
+)
+@click.option(
+    "--local",
+    metavar="DATABASE_URL",
+    help="Embedded mode: open the registry database directly, no server.",
+)
+@click.option("--timeout", type=float, help="Seconds to wait for an answer [default: 30].")
+@click.option(
+    "--profile", envvar="MODELREG_PROFILE", show_envvar=True, help="Config file profile to use."
+)
+@click.option(
+    "--config",
+    envvar="MODELREG_CONFIG",
+    show_envvar=True,
+    help="Config file [default: ~/.config/modelreg/config.toml].",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    url: str | None,
+    token: str | None,
+    token_file: str | None,
+    ca: str | None,
+    local: str | None,
+    timeout: float | None,
+    profile: str | None,
+    config: str | None,
 ) -> None:
-    """Serve the REST API (both /api/model_registry/v1 and /v1alpha3)."""
-    import os
+    """modelreg: a model registry for ML teams.
 
-    import uvicorn
-
-    if database_url:
-        os.environ["MODELREG_DATABASE_URL"] = database_url
-    os.environ["MODELREG_MIGRATE_ON_START"] = "true" if migrate else "false"
-    if migrate and workers > 1:
-        # Migrate once here rather than racing in every worker.
-        from modelreg.config import Settings
-        from modelreg.storage.store import Store
-
-        store = Store.from_url(Settings().database_url)
-        store.bootstrap(migrate=True)
-        store.dispose()
-        os.environ["MODELREG_MIGRATE_ON_START"] = "false"
-    uvicorn.run(
-        "modelreg.server.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,
-    )
-
-
-@cli.group()
-def db() -> None:
-    """Create, migrate and inspect the registry database."""
-
-
-@db.command()
-@click.option("--database-url", envvar="MODELREG_DATABASE_URL", help=DB_URL_HELP)
-def upgrade(database_url: str | None) -> None:
-    """Migrate the database to the newest schema and create the registry types."""
-    store = _store(database_url)
-    store.bootstrap(migrate=True)
-    click.echo(f"database at revision {_revision(store)}")
-
-
-@db.command()
-@click.option("--database-url", envvar="MODELREG_DATABASE_URL", help=DB_URL_HELP)
-def current(database_url: str | None) -> None:
-    """Print the schema revision of the database (and the newest one known)."""
-    from modelreg.storage.migrate import head
-
-    store = _store(database_url)
-    click.echo(f"current: {_revision(store) or 'none (empty database)'}")
-    click.echo(f"head:    {head()}")
-
-
-def _store(database_url: str | None):  # type: ignore[no-untyped-def]
-    from modelreg.config import Settings
-    from modelreg.storage.store import Store
-
-    return Store.from_url(database_url or Settings().database_url)
-
-
-def _revision(store) -> str | None:  # type: ignore[no-untyped-def]
-    from modelreg.storage.migrate import current as current_revision
-
-    return current_revision(store.engine)
+    Query and change the registry from a terminal, serve it, or manage its database.
+    """
+    session = ctx.ensure_object(Session)
+    session.flags = Connection(
+        url=url, token=token, token_file=token_file, ca=ca, local=local, timeout=timeout
+    ).over(session.flags)
+    session.profile = profile or session.profile
+    session.config = config or session.config
+    ctx.call_on_close(session.close)
