@@ -382,37 +382,18 @@ REQUIRED = [
         {"name": "v", "registeredModelId": ""},
         "registeredModelId",
         id="mv-empty-parent",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "registeredModelId '' gives 400 'not a valid id', upstream and the contract "
-                "say 422: schemas/base.py _id_text raises invalid_id instead of zero_value"
-            ),
-        ),
     ),
     pytest.param(
         "/registered_models",
         {"name": None},
         "name",
         id="rm-null-name",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "a null required field gives 400 'Input should be a valid string'; upstream "
-                "decodes null as the zero value and answers 422 (schemas/base.py RequiredName "
-                "has no None -> zero_value handling)"
-            ),
-        ),
     ),
     pytest.param(
         "/model_versions",
         {"name": "v", "registeredModelId": None},
         "registeredModelId",
         id="mv-null-parent",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=("null registeredModelId gives 400 instead of 422 (same cause as rm-null-name)"),
-        ),
     ),
 ]
 

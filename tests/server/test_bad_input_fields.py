@@ -174,12 +174,6 @@ def test_unknown_artifact_type_in_body_is_400(
     assert_unchanged(db, before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a missing or unknown artifactType is reported as "
-    "'request body is required: send a JSON object' (server/errors.py "
-    "describe_validation treats every error located at ('body',) as a missing body)",
-)
 @pytest.mark.parametrize("body", [{"name": "x"}, {"artifactType": "foo"}], ids=["missing", "foo"])
 def test_artifact_type_problem_is_named_in_the_message(api: TestClient, body: Any) -> None:
     message = assert_error(api.post(f"{V1}/artifacts", json=body), 400)

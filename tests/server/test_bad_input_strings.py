@@ -28,7 +28,6 @@ from .test_bad_input import (  # noqa: F401  (fixtures are requested by name)
     db,
     seed,
     snapshot,
-    xfail_on,
 )
 
 MAX = 255
@@ -219,13 +218,6 @@ ECHOED = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the validators put the rejected value into their message "
-    "(schemas/base.py _id_text \"'{value}' is not a valid id\", schemas/metadata.py "
-    "_int64_text \"'{v}' is not an integer\"); rendering it as UTF-8 raises "
-    "UnicodeEncodeError inside pydantic's errors() -> 500",
-)
 @pytest.mark.parametrize(("path", "raw"), ECHOED)
 def test_lone_surrogate_in_an_id_or_integer_is_400(
     api: TestClient, db: Store, seed: dict[str, str], path: str, raw: str
@@ -362,17 +354,11 @@ def _oversized() -> bytes:
 def test_body_over_16_mib_is_413(api: TestClient, db: Store) -> None:
     before = snapshot(db)
     message = assert_error(api.post(f"{V1}/registered_models", content=_oversized()), 413)
-    assert str(LIMIT) in message
+    # MySQL lowers the limit to what fits its max_allowed_packet once escaped
+    assert str(min(LIMIT, db.max_request_bytes)) in message
     assert_unchanged(db, before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a chunked body (no Content-Length) over the limit: "
-    "server/middleware.py BodyLimit raises _TooLarge from receive(), but FastAPI's "
-    "request handler catches every exception while reading the body and answers "
-    "400 'There was an error parsing the body'",
-)
 def test_chunked_body_over_16_mib_is_413(api: TestClient, db: Store) -> None:
     def chunks() -> Iterator[bytes]:
         body = _oversized()
@@ -388,14 +374,6 @@ def test_large_body_of_quotes_under_the_limit_is_not_a_server_error(
     request: pytest.FixtureRequest, client: TestClient, store: Store
 ) -> None:
     """9 MB of quote characters: fine for the 16 MiB body limit and for MEDIUMTEXT."""
-    xfail_on(
-        request,
-        store,
-        MYSQL,
-        "PyMySQL escapes each quote to two bytes, the INSERT "
-        "exceeds MariaDB's max_allowed_packet (16 MiB), the server drops the connection "
-        "and storage/store.py _translated maps error 2006 to 503 'database unavailable'",
-    )
     response = client.post(
         f"{V1}/registered_models", json={"name": "q", "description": "'" * 9_000_000}
     )

@@ -58,9 +58,7 @@ class AsyncRegistry(RegistryBase[httpx.AsyncBaseTransport]):
         from .embedded import AsyncPortalTransport, Portal
 
         portal = Portal.for_database(database_url, migrate=migrate)
-        return cls(
-            portal.base_url, author=author, transport=AsyncPortalTransport(portal), retries=0
-        )
+        return cls(portal.base_url, author=author, transport=AsyncPortalTransport(portal))
 
     # --- plumbing --------------------------------------------------------------------------
 

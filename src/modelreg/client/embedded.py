@@ -16,6 +16,7 @@ that `import modelreg` needs neither FastAPI nor SQLAlchemy.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any, TypeVar
@@ -53,6 +54,7 @@ class Portal:
         except BaseException:
             self._stop_loop()
             raise
+        atexit.register(self.close)  # shut the app down cleanly if nobody closed it
 
     @classmethod
     def for_database(cls, database_url: str, *, migrate: bool = True) -> Portal:
@@ -87,11 +89,19 @@ class Portal:
             self._users += 1
 
     def release(self) -> None:
-        """Drop one user; the last one shuts the app down and stops the loop."""
+        """Drop one user; the last one closes the portal."""
         with self._lock:
             self._users -= 1
             last = self._users <= 0
-        if last and self._thread.is_alive():
+        if last:
+            self.close()
+
+    def close(self) -> None:
+        """Shut the app down (its lifespan) and stop the loop; idempotent."""
+        atexit.unregister(self.close)
+        with self._lock:
+            if not self._thread.is_alive():
+                return
             try:
                 self.call(self._lifespan.shutdown())
             finally:

@@ -58,7 +58,7 @@ class Registry(RegistryBase[httpx.BaseTransport]):
         from .embedded import Portal, PortalTransport
 
         portal = Portal.for_database(database_url, migrate=migrate)
-        return cls(portal.base_url, author=author, transport=PortalTransport(portal), retries=0)
+        return cls(portal.base_url, author=author, transport=PortalTransport(portal))
 
     # --- plumbing --------------------------------------------------------------------------
 

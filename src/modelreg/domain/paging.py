@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -66,8 +67,8 @@ def _decode_token(token: str, binding: str) -> Cursor:
         raise InvalidArgument("invalid nextPageToken: too long")
     try:
         last_id, last_value, bound = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
-        valid = isinstance(last_id, int) and isinstance(last_value, SortValue)
-    except (ValueError, TypeError, UnicodeError, binascii.Error):
+        valid = _valid_id(last_id) and _valid_value(last_value)
+    except (ValueError, TypeError, UnicodeError, binascii.Error, RecursionError):
         valid = False
     if not valid:
         raise InvalidArgument("invalid nextPageToken: not a token this server issued")
@@ -77,6 +78,21 @@ def _decode_token(token: str, binding: str) -> Cursor:
             "(repeat the filter, orderBy and sortOrder of the request that returned it)"
         )
     return Cursor(last_id, last_value)
+
+
+def _valid_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 2**31 - 1
+
+
+def _valid_value(value: object) -> bool:
+    """What a sort key can hold: NULL, a boolean, a 64-bit integer, a finite number, text."""
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and len(value) <= MAX_TOKEN_LENGTH
 
 
 def parse_page_size(raw: str | None) -> int:
@@ -98,7 +114,11 @@ def parse_order(raw: str | None) -> OrderKey:
     if raw.upper() in COLUMN_ORDERS:
         return raw.upper()
     if _PROPERTY_ORDER.match(raw):
-        return parse_property(raw)
+        try:
+            return parse_property(raw)
+        except InvalidArgument as exc:
+            detail = exc.message.replace("invalid filterQuery", "invalid orderBy")
+            raise InvalidArgument(detail) from None
     raise InvalidArgument(
         f"invalid orderBy {raw!r}: use {', '.join(COLUMN_ORDERS)} or a property name "
         "such as provider or accuracy.double_value"

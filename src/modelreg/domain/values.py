@@ -14,6 +14,7 @@ import json
 from typing import Any, Literal, NamedTuple
 
 from google.protobuf import any_pb2, json_format, struct_pb2
+from google.protobuf.message import DecodeError
 
 from modelreg.errors import InvalidArgument
 from modelreg.schemas import metadata as wire
@@ -36,7 +37,7 @@ def encode_struct(obj: dict[str, Any]) -> str:
     message = struct_pb2.Struct()
     try:
         message.update(obj)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InvalidArgument(f"struct value cannot be stored: {exc}") from None
     return STRUCT_PREFIX + base64.b64encode(message.SerializeToString()).decode("ascii")
 
@@ -69,6 +70,10 @@ def to_stored(
 ) -> Stored:
     """Wire `MetadataValue` -> the column and value a property row stores."""
     if isinstance(value, wire.MetadataStringValue):
+        if value.string_value.startswith(STRUCT_PREFIX):
+            raise InvalidArgument(
+                f"string values may not start with {STRUCT_PREFIX!r}: MLMD reserves it for structs"
+            )
         return Stored("string_value", value.string_value)
     if isinstance(value, wire.MetadataIntValue):
         return Stored("int_value", int(value.int_value))
@@ -91,7 +96,10 @@ def to_wire(stored: Stored) -> dict[str, Any]:
     if column == "string_value":
         if value.startswith(STRUCT_PREFIX):
             if raw is None:  # written by upstream: re-encode the struct
-                raw = json.dumps(decode_struct(value), separators=(",", ":")).encode("utf-8")
+                try:
+                    raw = json.dumps(decode_struct(value), separators=(",", ":")).encode("utf-8")
+                except (ValueError, DecodeError):  # not a struct after all: show the text
+                    return {"metadataType": "MetadataStringValue", "string_value": value}
             encoded = base64.b64encode(raw).decode("ascii")
             return {"metadataType": "MetadataStructValue", "struct_value": encoded}
         return {"metadataType": "MetadataStringValue", "string_value": value}

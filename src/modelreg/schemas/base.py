@@ -34,8 +34,9 @@ def _clean_text(value: str) -> str:
     return value
 
 
-def _required_text(value: str) -> str:
-    if value == "":
+def _present(value: Any) -> Any:
+    # upstream decodes null as the zero value: a required field sent as null or "" is 422
+    if value is None or value == "":
         raise PydanticCustomError("zero_value", "required field is empty")
     return value
 
@@ -52,8 +53,8 @@ def _id_text(value: str) -> str:
     if not value.isascii() or not value.isdigit() or int(value) < 1 or int(value) > INT32_MAX:
         raise PydanticCustomError(
             "invalid_id",
-            "'{value}' is not a valid id (a positive 32-bit integer)",
-            {"value": value},
+            "{value} is not a valid id (a positive 32-bit integer)",
+            {"value": ascii(value)},
         )
     return value
 
@@ -72,11 +73,14 @@ Text = Annotated[str, AfterValidator(_clean_text)]
 ShortText = Annotated[Text, StringConstraints(max_length=MAX_NAME_LENGTH)]
 """A name or external id: at most 255 characters, as the MLMD columns are."""
 
-RequiredName = Annotated[ShortText, AfterValidator(_required_text)]
-"""A name the request must carry: present and not empty."""
+RequiredName = Annotated[ShortText, BeforeValidator(_present)]
+"""A name the request must carry: present, not null and not empty."""
 
 IdRef = Annotated[str, AfterValidator(_id_text)]
 """A reference to another entity: a decimal id in a JSON string, as upstream sends it."""
+
+RequiredId = Annotated[IdRef, BeforeValidator(_present)]
+"""A reference the request must carry: present, not null and not empty."""
 
 Number = Annotated[float, BeforeValidator(_strict_number)]
 """A finite JSON number (an integer literal is accepted as a double)."""

@@ -8,6 +8,7 @@ from .base import (
     EpochMillis,
     IdRef,
     ListEnvelope,
+    RequiredId,
     RequiredName,
     ResponseModel,
     ShortText,
@@ -56,7 +57,7 @@ class _RunFields(_Common):
 
 class ExperimentRunCreate(_RunFields):
     name: ShortText | None = None
-    experiment_id: IdRef
+    experiment_id: RequiredId
     start_time_since_epoch: EpochMillis | None = None
 
 

@@ -19,10 +19,12 @@ def _int64_text(value: str) -> str:
     stripped = value.strip()
     digits = stripped[1:] if stripped[:1] in "+-" else stripped
     if not digits.isascii() or not digits.isdigit():
-        raise PydanticCustomError("int_value", "'{v}' is not an integer", {"v": value})
+        raise PydanticCustomError("int_value", "{v} is not an integer", {"v": ascii(value)})
     number = int(stripped)
     if not INT64_MIN <= number <= INT64_MAX:
-        raise PydanticCustomError("int_value", "'{v}' is out of the 64-bit range", {"v": value})
+        raise PydanticCustomError(
+            "int_value", "{v} is out of the 64-bit range", {"v": ascii(value)}
+        )
     return str(number)
 
 
@@ -30,7 +32,7 @@ def _base64_json_object(value: str) -> str:
     try:
         raw = base64.b64decode(value, validate=True)
         decoded = json.loads(raw)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         decoded = None
     if not isinstance(decoded, dict):
         raise PydanticCustomError(

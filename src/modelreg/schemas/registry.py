@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import IdRef, ListEnvelope, RequiredName, ResponseModel, ShortText, Text, WireModel
+from .base import (
+    IdRef,
+    ListEnvelope,
+    RequiredId,
+    RequiredName,
+    ResponseModel,
+    ShortText,
+    Text,
+    WireModel,
+)
 from .enums import ContextState
 from .metadata import CustomProperties
 
@@ -52,7 +61,7 @@ class _ModelVersionFields(_Common):
 
 class ModelVersionCreate(_ModelVersionFields):
     name: RequiredName
-    registered_model_id: IdRef = Field(description="Id of the registered model")
+    registered_model_id: RequiredId = Field(description="Id of the registered model")
 
 
 class ModelVersionUpdate(_ModelVersionFields):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import IdRef, ListEnvelope, RequiredName, ResponseModel, ShortText, Text, WireModel
+from .base import (
+    IdRef,
+    ListEnvelope,
+    RequiredId,
+    RequiredName,
+    ResponseModel,
+    ShortText,
+    Text,
+    WireModel,
+)
 from .enums import ExecutionState, InferenceServiceState
 from .metadata import CustomProperties
 
@@ -44,15 +53,15 @@ class _InferenceServiceFields(_Common):
 
 class InferenceServiceCreate(_InferenceServiceFields):
     name: ShortText | None = None
-    registered_model_id: IdRef
-    serving_environment_id: IdRef
+    registered_model_id: RequiredId
+    serving_environment_id: RequiredId
 
 
 class InferenceServiceBody(_InferenceServiceFields):
     """`POST /serving_environments/{id}/inference_services`: the path names the environment."""
 
     name: ShortText | None = None
-    registered_model_id: IdRef
+    registered_model_id: RequiredId
     serving_environment_id: IdRef | None = None
 
 
@@ -71,7 +80,7 @@ class InferenceService(_Stamps):
 
 class ServeModelCreate(_Common):
     name: ShortText | None = None
-    model_version_id: IdRef
+    model_version_id: RequiredId
     last_known_state: ExecutionState | None = None
 
 

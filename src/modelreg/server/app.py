@@ -88,7 +88,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.add_middleware(JsonBodies)
     app.add_middleware(DeprecationHeaders, sunset=settings.sunset)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=lambda: min(settings.max_body_bytes, store.max_request_bytes)
+    )
     return app
 
 

@@ -60,9 +60,14 @@ def describe_validation(problems: list[dict[str, Any]]) -> tuple[int, str]:
     if any(p.get("type") == "json_invalid" for p in problems):
         detail = next(p for p in problems if p.get("type") == "json_invalid")
         return 400, f"malformed JSON: {detail.get('ctx', {}).get('error', detail.get('msg'))}"
-    body_missing = [p for p in problems if tuple(p.get("loc", ())) == ("body",)]
-    if body_missing:
+    at_root = [p for p in problems if tuple(p.get("loc", ())) == ("body",)]
+    if any(p.get("type") == "missing" for p in at_root):
         return 400, "request body is required: send a JSON object"
+    if any(p.get("type", "").startswith("union_tag") for p in at_root):
+        kinds = "model-artifact, doc-artifact, dataset-artifact, metric or parameter"
+        return 400, f"artifactType is missing or unknown: use {kinds}"
+    if at_root:
+        return 400, f"request body: {at_root[0].get('msg', 'invalid')}"
     messages = []
     missing_only = True
     for problem in problems[:5]:

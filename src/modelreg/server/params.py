@@ -98,6 +98,8 @@ def parse_steps(raw: str | None) -> tuple[int, ...] | None:
             continue
         if not text.lstrip("+-").isdigit() or not text.isascii():
             raise InvalidArgument(f"invalid step id {text!r}: must be an integer")
+        if not -(2**63) <= int(text) < 2**63:
+            raise InvalidArgument(f"invalid step id {text!r}: out of the 64-bit range")
         steps.append(int(text))
     return tuple(steps)
 

@@ -36,5 +36,12 @@ def page(result: Page, api: ApiVersion) -> JsonResponse:
     )
 
 
+class _AsciiJsonResponse(JsonResponse):
+    """Error bodies may quote client input, lone surrogates included: escape everything."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
+
+
 def error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status_code=status)
+    return _AsciiJsonResponse({"code": code, "message": message}, status_code=status)

@@ -7,6 +7,7 @@ paged) and one for all their property rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -64,6 +65,29 @@ ORDER_COLUMNS = {
     "CREATE_TIME": "create_time_since_epoch",
     "LAST_UPDATE_TIME": "last_update_time_since_epoch",
 }
+
+
+VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "int_value": (int,),
+    "double_value": (int, float),
+    "string_value": (str,),
+    "bool_value": (bool,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    expression: Any
+    nullable: bool
+    types: tuple[type, ...]
+
+    def accepts(self, value: object) -> bool:
+        """Whether a page token's sort value can be a value of this key."""
+        if value is None:
+            return self.nullable
+        if isinstance(value, bool):
+            return bool in self.types
+        return isinstance(value, self.types)
 
 
 class Repository:
@@ -237,9 +261,12 @@ class Repository:
         resolved = resolve(query.filter, kinds)
         if resolved is not None:
             stmt = stmt.where(self._filters(kinds[0]).compile(resolved))
-        key, nullable = self._sort_key(kinds, query.order_by)
+        sort = self._sort_key(kinds, query.order_by)
+        key, nullable = sort.expression, sort.nullable
         stmt = stmt.add_columns(key.label("sort_key"))
         if query.cursor is not None:
+            if not sort.accepts(query.cursor.last_value):
+                raise InvalidArgument("invalid nextPageToken: not a token this server issued")
             stmt = stmt.where(_after(key, table.c.id, query.cursor, query.descending, nullable))
         stmt = stmt.order_by(*_ordering(key, table.c.id, query.descending, nullable))
         rows = self.conn.execute(stmt.limit(query.page_size + 1)).all()
@@ -272,18 +299,20 @@ class Repository:
         count = self.conn.execute(select(func.count()).select_from(sample)).scalar_one()
         return int(count) >= limit
 
-    def _sort_key(self, kinds: Sequence[Kind], order: OrderKey) -> tuple[Any, bool]:
-        """The expression a list sorts by, and whether it can be NULL."""
+    def _sort_key(self, kinds: Sequence[Kind], order: OrderKey) -> SortKey:
+        """The expression a list sorts by, whether it can be NULL, and its value types."""
         table = t.ENTITY_TABLES[kinds[0].table.value]
         if isinstance(order, str) and order in ORDER_COLUMNS:
-            return table.c[ORDER_COLUMNS[order]], False
+            return SortKey(table.c[ORDER_COLUMNS[order]], False, (int,))
         target = order_target(Property("name") if order == "NAME" else order, kinds)  # type: ignore[arg-type]
         if isinstance(target, ColumnTarget):
             compiler = self._filters(kinds[0])
-            return compiler.column(target), target.nullable
+            types = (int,) if target.type == "int" else (str,)
+            return SortKey(compiler.column(target), target.nullable, types)
         prop_table, owner = t.PROPERTY_TABLES[kinds[0].table.value]
+        column = target.columns[0]
         value = (
-            select(prop_table.c[target.columns[0]])
+            select(prop_table.c[column])
             .where(
                 prop_table.c[owner] == table.c.id,
                 prop_table.c.name == target.name,
@@ -291,7 +320,7 @@ class Repository:
             )
             .scalar_subquery()
         )
-        return value, True
+        return SortKey(value, True, VALUE_TYPES[column])
 
     def _child_of(self, kind: Kind, parent_id: int) -> Any:
         if kind.table is Table.CONTEXT:
@@ -354,6 +383,7 @@ class Repository:
             for record in by_id[owner_id]:
                 (record.custom if custom else record.props)[name] = stored
 
+
 def _property_row(
     owner: str, owner_id: int, name: str, stored: Stored, custom: bool
 ) -> dict[str, Any]:
@@ -385,6 +415,7 @@ def _stored_of(values: list[Any]) -> Stored | None:
     if proto_value is not None:
         return Stored("proto_value", bytes(proto_value))
     return None
+
 
 def _ordering(key: Any, id_column: Any, descending: bool, nullable: bool) -> list[Any]:
     """ORDER BY key, id; NULL keys come last ascending and first descending."""

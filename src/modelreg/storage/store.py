@@ -29,6 +29,9 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.types = TypeRegistry()
+        # Largest request body whose statements the database accepts; MySQL caps a
+        # statement at max_allowed_packet and escaping can double the text.
+        self.max_request_bytes = 2**62
 
     @classmethod
     def from_url(cls, url: str, *, pool_size: int = 10) -> Store:
@@ -53,6 +56,9 @@ class Store:
                     conn.exec_driver_sql("PRAGMA optimize")
             with conn.begin():
                 self.types.load(conn)
+                if conn.dialect.name in ("mysql", "mariadb"):
+                    packet = int(conn.execute(text("SELECT @@max_allowed_packet")).scalar_one())
+                    self.max_request_bytes = max(packet // 2 - 64 * 1024, 64 * 1024)
 
     def run(self, work: Callable[[Repository], T], *, write: bool) -> T:
         """Run `work` in one transaction; retry writes that lost a deadlock or lock race."""
