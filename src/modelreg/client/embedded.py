@@ -33,6 +33,7 @@ ASGIApp = Callable[
     Awaitable[None],
 ]
 BASE_URL = "http://modelreg.embedded"
+START_TIMEOUT = 30.0
 
 
 class Portal:
@@ -49,16 +50,23 @@ class Portal:
         self._lifespan = _Lifespan(app)
         self._users = 0
         self._lock = threading.Lock()
+        future = asyncio.run_coroutine_threadsafe(self._lifespan.startup(), self._loop)
         try:
-            self.call(self._lifespan.startup())
+            future.result(START_TIMEOUT)
+        except TimeoutError:
+            self._abandon()
+            raise Unavailable(
+                f"the embedded registry did not start within {START_TIMEOUT:.0f} s: its "
+                "database is not ready (the log says why)"
+            ) from None
         except BaseException:
             self._stop_loop()
             raise
         atexit.register(self.close)  # shut the app down cleanly if nobody closed it
 
     @classmethod
-    def for_database(cls, database_url: str, *, migrate: bool = True) -> Portal:
-        """The registry server's app on `database_url`, started."""
+    def for_database(cls, database_url: str) -> Portal:
+        """The registry server's app on `database_url` (migrated), started."""
         try:
             from modelreg.config import Settings
             from modelreg.server.app import create_app
@@ -66,7 +74,7 @@ class Portal:
             raise ImportError(
                 f"embedded mode needs the server extra: pip install 'modelreg[server]' ({exc})"
             ) from exc
-        settings = Settings(database_url=database_url, migrate_on_start=migrate)
+        settings = Settings(database_url=database_url, migrate_on_start=True)
         return cls(create_app(settings))
 
     def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
@@ -107,6 +115,17 @@ class Portal:
             finally:
                 self._stop_loop()
 
+    def _abandon(self) -> None:
+        """Stop a loop whose app may be stuck; a thread that does not end is left (daemon)."""
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(1.0)
+        if not self._thread.is_alive():
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.close()
+
     def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
@@ -126,8 +145,8 @@ class _Lifespan:
         scope: Scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
         try:
             await self.app(scope, self._inbox.get, self._send)
-        except Exception as exc:  # an app without lifespan support raises here
-            await self._outbox.put({"type": "lifespan.failed", "message": str(exc)})
+        except Exception:  # an app without lifespan support raises (ASGI spec): run without
+            await self._outbox.put({"type": "lifespan.unsupported"})
 
     async def _send(self, message: Message) -> None:
         await self._outbox.put(message)
@@ -135,6 +154,9 @@ class _Lifespan:
     async def _exchange(self, kind: str) -> None:
         await self._inbox.put({"type": f"lifespan.{kind}"})
         answer = await self._outbox.get()
+        if answer["type"] == "lifespan.unsupported":
+            self._task = None
+            return
         if answer["type"] != f"lifespan.{kind}.complete":
             raise RuntimeError(f"embedded registry {kind} failed: {answer.get('message', '')}")
 

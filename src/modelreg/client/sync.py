@@ -48,16 +48,16 @@ class Registry(RegistryBase[httpx.BaseTransport]):
         )
 
     @classmethod
-    def local(cls, database_url: str, *, author: str | None = None, migrate: bool = True) -> Self:
+    def local(cls, database_url: str, *, author: str | None = None) -> Self:
         """The registry in this process on `database_url`: no server, no network.
 
-        The database is migrated (unless `migrate=False`); the same API answers as over
-        HTTP. Needs the server extra (`pip install 'modelreg[server]'`). Close it (or use
-        `with`) to release the database.
+        The database is migrated to the newest schema; the same API answers as over HTTP.
+        Needs the server extra (`pip install 'modelreg[server]'`). Close it (or use `with`)
+        to release the database.
         """
         from .embedded import Portal, PortalTransport
 
-        portal = Portal.for_database(database_url, migrate=migrate)
+        portal = Portal.for_database(database_url)
         return cls(portal.base_url, author=author, transport=PortalTransport(portal))
 
     # --- plumbing --------------------------------------------------------------------------
