@@ -29,12 +29,16 @@ def test_one_embedded_registry_serves_many_threads(tmp_path: Path) -> None:
 
 
 def test_a_closed_embedded_registry_is_unavailable(tmp_path: Path) -> None:
-    registry = Registry.local(f"sqlite:///{tmp_path / 'r.db'}")
-    registry.create_registered_model("m")
-    registry.close()
-    registry.close()
-    with pytest.raises(Unavailable, match="closed"):
-        registry.get_registered_model("m")
+    portal = Portal.for_database(f"sqlite:///{tmp_path / 'r.db'}")
+    with Registry(portal.base_url, transport=PortalTransport(portal)) as registry:
+        registry.create_registered_model("m")
+        portal.close()
+        portal.close()
+        with pytest.raises(Unavailable, match="embedded registry is closed"):
+            registry.get_registered_model("m")
+    closed = Registry.local(f"sqlite:///{tmp_path / 'r.db'}")
+    closed.close()
+    closed.close()
 
 
 async def _no_lifespan_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
