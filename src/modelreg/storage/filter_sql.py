@@ -136,14 +136,20 @@ class FilterCompiler:
 
     def _conjunction(self, node: Conjunction) -> ColumnElement[bool]:
         """AND: once one property condition is rare enough to drive the query, the others
-        are probed row by row without counting their matches first."""
+        are probed row by row without counting their matches first (where we choose; where
+        the database plans from statistics, every condition keeps its plain form)."""
         parts: dict[int, ColumnElement[bool]] = {}
         driven = False
         # equality first: the likeliest to be selective
         order = sorted(range(len(node.operands)), key=lambda i: not _is_equality(node.operands[i]))
         for index in order:
             child = node.operands[index]
-            if isinstance(child, Condition) and isinstance(child.target, PropertyTarget):
+            planned = self.is_common is None  # the database's planner chooses
+            if (
+                not planned
+                and isinstance(child, Condition)
+                and isinstance(child.target, PropertyTarget)
+            ):
                 parts[index], collected = self._property_condition(child, True if driven else None)
                 driven = driven or collected
             else:
