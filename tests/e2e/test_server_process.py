@@ -81,3 +81,15 @@ def test_unreachable_database_answers_503_until_it_is_there() -> None:
         api = httpx.get(f"{base}{V1}/registered_models")
         assert api.status_code == 503
         assert set(api.json()) == {"code", "message"}
+
+
+def test_empty_database_without_migrations_says_what_to_do(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    with running_server(url, "--no-migrate", wait_ready=False) as (base, _):
+        health = httpx.get(f"{base}/readyz/health")
+        assert health.status_code == 503
+        assert "db upgrade" in health.text
+        api = httpx.get(f"{base}{V1}/registered_models")
+        assert api.status_code == 503
+        assert api.headers["retry-after"] == "2"
+        assert api.headers["modelreg-error"] == "Unavailable"

@@ -262,3 +262,11 @@ def test_cors_allows_patch(client: TestClient) -> None:
     )
     assert response.status_code == 200
     assert "PATCH" in response.headers["access-control-allow-methods"]
+
+
+def test_error_kind_header_tells_conflicts_apart(client: TestClient) -> None:
+    _model(client, "dup")
+    duplicate = client.post(f"{V1}/registered_models", json={"name": "dup"})
+    assert duplicate.status_code == 409
+    assert duplicate.headers["modelreg-error"] == "AlreadyExists"
+    assert client.get(f"{V1}/registered_models/999").headers["modelreg-error"] == "NotFound"

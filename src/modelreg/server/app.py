@@ -29,18 +29,24 @@ PREFIXES: dict[ApiVersion, str] = {
 RETRY_SECONDS = 2.0
 
 
-def _start(app: FastAPI, store: Store, settings: Settings, stop: threading.Event) -> None:
-    """Bootstrap the store, retrying until the database answers; then mark ready."""
-    while not stop.is_set():
-        try:
-            store.bootstrap(migrate=settings.migrate_on_start)
-        except ModelRegError as exc:
-            log.warning("database not ready (%s); retrying in %.0fs", exc.message, RETRY_SECONDS)
-            stop.wait(RETRY_SECONDS)
-            continue
-        app.state.services = Services.over(store)
-        app.state.ready = True
-        return
+def _try_start(app: FastAPI, store: Store, settings: Settings) -> bool:
+    """Bootstrap the store once; on success the registry is ready to serve."""
+    try:
+        store.bootstrap(migrate=settings.migrate_on_start)
+    except ModelRegError as exc:
+        app.state.start_error = exc.message
+        log.warning("registry not ready (%s); retrying every %.0fs", exc.message, RETRY_SECONDS)
+        return False
+    app.state.services = Services.over(store)
+    app.state.start_error = None
+    app.state.ready = True
+    return True
+
+
+def _keep_trying(app: FastAPI, store: Store, settings: Settings, stop: threading.Event) -> None:
+    while not stop.wait(RETRY_SECONDS):
+        if _try_start(app, store, settings):
+            return
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -49,14 +55,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # One attempt before serving, so a healthy database is ready for the first request;
+        # otherwise serve 503s and keep trying in the background.
         stop = threading.Event()
-        if _quick_start(store):
-            _start(app, store, settings, stop)
-        if not app.state.ready:
-            worker = threading.Thread(
-                target=_start, args=(app, store, settings, stop), daemon=True, name="bootstrap"
-            )
-            worker.start()
+        if not _try_start(app, store, settings):
+            threading.Thread(
+                target=_keep_trying, args=(app, store, settings, stop), daemon=True
+            ).start()
         try:
             yield
         finally:
@@ -71,6 +76,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.state.store = store
     app.state.ready = False
+    app.state.start_error = None
     app.state.settings = settings
     errors.install(app)
     app.include_router(health.router)
@@ -92,12 +98,3 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         BodyLimit, max_bytes=lambda: min(settings.max_body_bytes, store.max_request_bytes)
     )
     return app
-
-
-def _quick_start(store: Store) -> bool:
-    """Try once, synchronously, so a healthy database is ready before the first request."""
-    try:
-        store.ping()
-    except ModelRegError:
-        return False
-    return True

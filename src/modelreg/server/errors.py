@@ -38,10 +38,20 @@ def reason(status: int) -> str:
     return HTTPStatus(status).phrase
 
 
+ERROR_KIND_HEADER = "Modelreg-Error"
+RETRY_AFTER_SECONDS = "2"
+
+
 def _registry_error(_: Request, exc: Exception) -> JsonResponse:
+    """`{code, message}` as upstream; the `Modelreg-Error` header names the error class
+    (409 is both AlreadyExists and Conflict), and 503s say when to retry."""
     assert isinstance(exc, errors.ModelRegError)
     status = status_of(exc)
-    return error(status, reason(status), exc.message)
+    response = error(status, reason(status), exc.message)
+    response.headers[ERROR_KIND_HEADER] = type(exc).__name__
+    if status == 503:
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 def _location(loc: tuple[Any, ...]) -> str:

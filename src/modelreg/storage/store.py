@@ -8,7 +8,13 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
@@ -43,7 +49,7 @@ class Store:
 
     def bootstrap(self, *, migrate: bool = True) -> None:
         """Migrate (optionally), then create the registry types and load their ids."""
-        with self._translated(), self.engine.connect() as conn:
+        with self._translated(), _schema_missing_is_unavailable(), self.engine.connect() as conn:
             conn = conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin(), _bootstrap_lock(conn):
                 if migrate:
@@ -121,6 +127,20 @@ class Store:
 
 def _first_line(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+@contextmanager
+def _schema_missing_is_unavailable() -> Iterator[None]:
+    """Without migrations an empty database has no tables: say so instead of failing."""
+    try:
+        yield
+    except (ProgrammingError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and "no such table" not in str(exc.orig):
+            raise  # a connection problem: the caller translates it
+        raise Unavailable(
+            f"the database schema is missing or outdated ({_first_line(exc)}); "
+            "run `modelreg db upgrade` or start the server with migrations"
+        ) from None
 
 
 @contextmanager

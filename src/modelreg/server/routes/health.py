@@ -49,8 +49,9 @@ def is_dirty(request: Request) -> Response:
 def health(request: Request) -> Response:
     """Readiness: the registry is initialised and its database answers."""
     ready = bool(getattr(request.app.state, "ready", False))
+    not_ready = getattr(request.app.state, "start_error", None) or "not initialised yet"
     checks = {
-        "model-registry": None if ready else "model registry service is not initialised yet",
+        "model-registry": None if ready else f"model registry service: {not_ready}",
         "database": _database_check(request),
     }
     return _report(request, checks)
