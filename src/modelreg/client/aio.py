@@ -17,6 +17,7 @@ from modelreg.schemas.enums import ContextState
 
 from . import endpoints as ep
 from . import operations as ops
+from .aio_ext import AsyncExtras
 from .base import RegistryBase, call_args, list_options, spec_args
 from .call import Call, Flow, as_flow
 from .endpoints import ListOptions
@@ -27,7 +28,7 @@ T = TypeVar("T")
 E = TypeVar("E", bound=BaseModel)
 
 
-class AsyncRegistry(RegistryBase[httpx.AsyncBaseTransport]):
+class AsyncRegistry(RegistryBase[httpx.AsyncBaseTransport], AsyncExtras):
     """The model registry over HTTP (or in-process: `AsyncRegistry.local(database_url)`).
 
     Every call is a coroutine; pagers are `async for` iterators. Use `async with` or

@@ -23,6 +23,7 @@ from .config import (
 from .errors import from_response
 from .registration import VERSION_ARGS, ModelSpec
 from .retry import RetryPolicy
+from .tracking import Tracking
 
 T = TypeVar("T")
 TransportT = TypeVar("TransportT")
@@ -84,6 +85,7 @@ class RegistryBase(Generic[TransportT]):
             author=author,
         )
         self._transport = transport
+        self._tracking = Tracking()
         self._connect()
 
     def _connect(self) -> None:

@@ -10,8 +10,11 @@ from urllib.parse import quote
 from pydantic import BaseModel, TypeAdapter
 
 from modelreg.schemas import artifacts as art
+from modelreg.schemas import experiments as exp
 from modelreg.schemas import registry as reg
+from modelreg.schemas import serving as srv
 
+from . import deployments as dep
 from .call import Call
 
 M = TypeVar("M", bound=BaseModel)
@@ -169,3 +172,193 @@ def find_model_artifact(
 def upsert_version_artifact(version_id: str, body: Mapping[str, Any]) -> Call[art.Artifact]:
     path = f"/model_versions/{_seg(version_id)}/artifacts"
     return Call("POST", path, parse_artifact, body=body)
+
+
+# --- serving environments, inference services, serve models ------------------------------
+
+
+def list_serving_environments(
+    options: ListOptions, token: str | None
+) -> Call[srv.ServingEnvironmentList]:
+    path = "/serving_environments"
+    return Call("GET", path, _parser(srv.ServingEnvironmentList), options.params(token))
+
+
+def create_serving_environment(body: Mapping[str, Any]) -> Call[srv.ServingEnvironment]:
+    return Call("POST", "/serving_environments", _parser(srv.ServingEnvironment), body=body)
+
+
+def get_serving_environment(env_id: str) -> Call[srv.ServingEnvironment]:
+    path = f"/serving_environments/{_seg(env_id)}"
+    return Call("GET", path, _parser(srv.ServingEnvironment))
+
+
+def update_serving_environment(
+    env_id: str, body: Mapping[str, Any]
+) -> Call[srv.ServingEnvironment]:
+    path = f"/serving_environments/{_seg(env_id)}"
+    return Call("PATCH", path, _parser(srv.ServingEnvironment), body=body)
+
+
+def find_serving_environment(
+    name: str | None = None, external_id: str | None = None
+) -> Call[srv.ServingEnvironment]:
+    params = _params(name=name, externalId=external_id)
+    return Call("GET", "/serving_environment", _parser(srv.ServingEnvironment), params)
+
+
+def list_inference_services(
+    options: ListOptions, token: str | None, env_id: str | None = None
+) -> Call[srv.InferenceServiceList]:
+    path = (
+        "/inference_services"
+        if env_id is None
+        else f"/serving_environments/{_seg(env_id)}/inference_services"
+    )
+    return Call("GET", path, _parser(srv.InferenceServiceList), options.params(token))
+
+
+def create_inference_service(body: Mapping[str, Any]) -> Call[srv.InferenceService]:
+    return Call("POST", "/inference_services", _parser(srv.InferenceService), body=body)
+
+
+def get_inference_service(service_id: str) -> Call[srv.InferenceService]:
+    path = f"/inference_services/{_seg(service_id)}"
+    return Call("GET", path, _parser(srv.InferenceService))
+
+
+def update_inference_service(
+    service_id: str, body: Mapping[str, Any]
+) -> Call[srv.InferenceService]:
+    path = f"/inference_services/{_seg(service_id)}"
+    return Call("PATCH", path, _parser(srv.InferenceService), body=body)
+
+
+def find_inference_service(
+    name: str | None = None, env_id: str | None = None, external_id: str | None = None
+) -> Call[srv.InferenceService]:
+    params = _params(name=name, parentResourceId=env_id, externalId=external_id)
+    return Call("GET", "/inference_service", _parser(srv.InferenceService), params)
+
+
+def get_inference_service_model(service_id: str) -> Call[reg.RegisteredModel]:
+    path = f"/inference_services/{_seg(service_id)}/model"
+    return Call("GET", path, _parser(reg.RegisteredModel))
+
+
+def get_inference_service_version(service_id: str) -> Call[reg.ModelVersion]:
+    path = f"/inference_services/{_seg(service_id)}/version"
+    return Call("GET", path, _parser(reg.ModelVersion))
+
+
+def list_serve_models(
+    options: ListOptions, token: str | None, service_id: str
+) -> Call[srv.ServeModelList]:
+    path = f"/inference_services/{_seg(service_id)}/serves"
+    return Call("GET", path, _parser(srv.ServeModelList), options.params(token))
+
+
+def create_serve_model(service_id: str, body: Mapping[str, Any]) -> Call[srv.ServeModel]:
+    path = f"/inference_services/{_seg(service_id)}/serves"
+    return Call("POST", path, _parser(srv.ServeModel), body=body)
+
+
+def get_serve_model(serve_id: str) -> Call[srv.ServeModel]:
+    return Call("GET", f"/serve_models/{_seg(serve_id)}", _parser(srv.ServeModel))
+
+
+def update_serve_model(serve_id: str, body: Mapping[str, Any]) -> Call[srv.ServeModel]:
+    path = f"/serve_models/{_seg(serve_id)}"
+    return Call("PATCH", path, _parser(srv.ServeModel), body=body)
+
+
+def get_deployments(model_id: str) -> Call[dep.DeploymentList]:
+    path = f"/registered_models/{_seg(model_id)}/deployments"
+    return Call("GET", path, _parser(dep.DeploymentList))
+
+
+# --- experiments, runs, run artifacts, metric history ------------------------------------
+
+
+def list_experiments(options: ListOptions, token: str | None) -> Call[exp.ExperimentList]:
+    return Call("GET", "/experiments", _parser(exp.ExperimentList), options.params(token))
+
+
+def create_experiment(body: Mapping[str, Any]) -> Call[exp.Experiment]:
+    return Call("POST", "/experiments", _parser(exp.Experiment), body=body)
+
+
+def get_experiment(experiment_id: str) -> Call[exp.Experiment]:
+    return Call("GET", f"/experiments/{_seg(experiment_id)}", _parser(exp.Experiment))
+
+
+def update_experiment(experiment_id: str, body: Mapping[str, Any]) -> Call[exp.Experiment]:
+    path = f"/experiments/{_seg(experiment_id)}"
+    return Call("PATCH", path, _parser(exp.Experiment), body=body)
+
+
+def find_experiment(
+    name: str | None = None, external_id: str | None = None
+) -> Call[exp.Experiment]:
+    params = _params(name=name, externalId=external_id)
+    return Call("GET", "/experiment", _parser(exp.Experiment), params)
+
+
+def list_experiment_runs(
+    options: ListOptions, token: str | None, experiment_id: str | None = None
+) -> Call[exp.ExperimentRunList]:
+    path = (
+        "/experiment_runs"
+        if experiment_id is None
+        else f"/experiments/{_seg(experiment_id)}/experiment_runs"
+    )
+    return Call("GET", path, _parser(exp.ExperimentRunList), options.params(token))
+
+
+def create_experiment_run(body: Mapping[str, Any]) -> Call[exp.ExperimentRun]:
+    return Call("POST", "/experiment_runs", _parser(exp.ExperimentRun), body=body)
+
+
+def get_experiment_run(run_id: str) -> Call[exp.ExperimentRun]:
+    return Call("GET", f"/experiment_runs/{_seg(run_id)}", _parser(exp.ExperimentRun))
+
+
+def update_experiment_run(run_id: str, body: Mapping[str, Any]) -> Call[exp.ExperimentRun]:
+    path = f"/experiment_runs/{_seg(run_id)}"
+    return Call("PATCH", path, _parser(exp.ExperimentRun), body=body)
+
+
+def find_experiment_run(
+    name: str | None = None, experiment_id: str | None = None, external_id: str | None = None
+) -> Call[exp.ExperimentRun]:
+    params = _params(name=name, parentResourceId=experiment_id, externalId=external_id)
+    return Call("GET", "/experiment_run", _parser(exp.ExperimentRun), params)
+
+
+def list_run_artifacts(
+    options: ListOptions, token: str | None, run_id: str, artifact_type: str | None = None
+) -> Call[art.ArtifactList]:
+    path = f"/experiment_runs/{_seg(run_id)}/artifacts"
+    params = options.params(token, artifactType=artifact_type)
+    return Call("GET", path, _parser(art.ArtifactList), params)
+
+
+def upsert_run_artifact(run_id: str, body: Mapping[str, Any]) -> Call[art.Artifact]:
+    path = f"/experiment_runs/{_seg(run_id)}/artifacts"
+    return Call("POST", path, parse_artifact, body=body)
+
+
+def list_metric_history(
+    options: ListOptions,
+    token: str | None,
+    run_id: str | None = None,
+    name: str | None = None,
+    steps: str | None = None,
+) -> Call[art.ArtifactList]:
+    path = (
+        "/experiment_runs/metric_history"
+        if run_id is None
+        else f"/experiment_runs/{_seg(run_id)}/metric_history"
+    )
+    params = options.params(token, name=name, stepIds=steps)
+    return Call("GET", path, _parser(art.ArtifactList), params)

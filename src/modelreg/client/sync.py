@@ -22,12 +22,13 @@ from .call import Call, Flow, as_flow
 from .endpoints import ListOptions
 from .pager import PageFlow, Pager
 from .registration import Registration, register
+from .sync_ext import SyncExtras
 
 T = TypeVar("T")
 E = TypeVar("E", bound=BaseModel)
 
 
-class Registry(RegistryBase[httpx.BaseTransport]):
+class Registry(RegistryBase[httpx.BaseTransport], SyncExtras):
     """The model registry over HTTP (or in-process: `Registry.local(database_url)`).
 
     A plain `httpx.Client` sends the calls, so the client works the same in scripts,
