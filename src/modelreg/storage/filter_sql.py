@@ -73,6 +73,11 @@ def _display_postgres(element: display_name, compiler: SQLCompiler, **kw: Any) -
 @compiles(display_name, "mysql")
 @compiles(display_name, "mariadb")
 def _display_mysql(element: display_name, compiler: SQLCompiler, **kw: Any) -> str:
+    # the indexed virtual column migration 0007 adds to Artifact, Context and Execution
+    column = next(iter(element.clauses))
+    table = getattr(column, "table", None)
+    if table is not None and getattr(column, "name", None) == "name":
+        return f"{compiler.process(column, **kw).rsplit('.', 1)[0]}.display_name"
     arg = _argument(element, compiler, **kw)
     return f"SUBSTRING({arg}, LOCATE(':', {arg}) + 1)"
 
