@@ -1,7 +1,7 @@
 """`modelreg`: the command line. One command group per module, each imported on first use.
 
-To add a command group (`deployments`, `experiments` when the server has them), write
-`cli/<group>.py` with a click group and add one line to `COMMANDS`.
+To add a command group, write `cli/<group>.py` with a click group (or command) and add
+one line to `COMMANDS`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "models": "modelreg.cli.models:models",
     "versions": "modelreg.cli.versions:versions",
     "artifacts": "modelreg.cli.artifacts:artifacts",
+    "deployments": "modelreg.cli.deployments:deployments",
+    "experiments": "modelreg.cli.experiments:experiments",
     "serve": "modelreg.cli.serve:serve",
     "db": "modelreg.cli.db:db",
     "completion": "modelreg.cli.completion:completion",

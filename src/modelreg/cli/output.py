@@ -24,7 +24,16 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "yaml")
 MAX_NARROW = 40
 MIN_WIDE = 12
-STYLES = {"LIVE": "green", "ARCHIVED": "yellow", "DELETED": "red", "MARKED_FOR_DELETION": "red"}
+STYLES = {
+    "LIVE": "green",
+    "ARCHIVED": "yellow",
+    "DELETED": "red",
+    "MARKED_FOR_DELETION": "red",
+    "RUNNING": "green",
+    "FINISHED": "green",
+    "FAILED": "red",
+    "KILLED": "red",
+}
 """Colours of state values in tables (on a terminal only)."""
 
 
