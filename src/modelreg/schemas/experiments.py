@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from .base import (
     EpochMillis,
     IdRef,
     ListEnvelope,
     RequiredId,
     RequiredName,
-    ResponseModel,
     ShortText,
     Text,
-    WireModel,
 )
+from .common import EntityFields, EntityResponse
 from .enums import ContextState, ExperimentRunStatus
-from .metadata import CustomProperties
 
 
-class _Common(WireModel):
-    description: Text | None = None
-    external_id: ShortText | None = None
-    custom_properties: CustomProperties | None = None
+class _Common(EntityFields):
     owner: Text | None = None
     state: ContextState | None = None
 
 
-class _Stamps(ResponseModel):
-    id: str
-    create_time_since_epoch: str | None = None
-    last_update_time_since_epoch: str | None = None
-    description: str | None = None
-    external_id: str | None = None
-    custom_properties: CustomProperties = Field(default_factory=dict)
+class _Stamps(EntityResponse):
     owner: str | None = None
     state: ContextState | None = None
 

@@ -9,19 +9,11 @@ from .base import (
     ListEnvelope,
     RequiredId,
     RequiredName,
-    ResponseModel,
-    ShortText,
     Text,
     WireModel,
 )
+from .common import EntityFields, EntityResponse
 from .enums import ContextState
-from .metadata import CustomProperties
-
-
-class _Common(WireModel):
-    description: Text | None = None
-    external_id: ShortText | None = None
-    custom_properties: CustomProperties | None = None
 
 
 class _ServerStamped(WireModel):
@@ -32,7 +24,7 @@ class _ServerStamped(WireModel):
     last_update_time_since_epoch: Text | None = None
 
 
-class _RegisteredModelFields(_Common):
+class _RegisteredModelFields(EntityFields):
     owner: Text | None = None
     state: ContextState | None = None
     readme: Text | None = None
@@ -54,7 +46,7 @@ class RegisteredModelUpdate(_RegisteredModelFields):
     pass
 
 
-class _ModelVersionFields(_Common):
+class _ModelVersionFields(EntityFields):
     state: ContextState | None = None
     author: Text | None = None
 
@@ -78,17 +70,8 @@ class ModelVersionBody(_ModelVersionFields, _ServerStamped):
     registered_model_id: IdRef | None = None
 
 
-class _Stamps(ResponseModel):
-    id: str
-    create_time_since_epoch: str | None = None
-    last_update_time_since_epoch: str | None = None
-    custom_properties: CustomProperties = Field(default_factory=dict)
-
-
-class RegisteredModel(_Stamps):
+class RegisteredModel(EntityResponse):
     name: str
-    description: str | None = None
-    external_id: str | None = None
     owner: str | None = None
     state: ContextState | None = None
     readme: str | None = None
@@ -102,11 +85,9 @@ class RegisteredModel(_Stamps):
     library_name: str | None = None
 
 
-class ModelVersion(_Stamps):
+class ModelVersion(EntityResponse):
     name: str
     registered_model_id: str
-    description: str | None = None
-    external_id: str | None = None
     state: ContextState | None = None
     author: str | None = None
 

@@ -2,50 +2,31 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from .base import (
     IdRef,
     ListEnvelope,
     RequiredId,
     RequiredName,
-    ResponseModel,
     ShortText,
     Text,
-    WireModel,
 )
+from .common import EntityFields, EntityResponse
 from .enums import ExecutionState, InferenceServiceState
-from .metadata import CustomProperties
 
 
-class _Common(WireModel):
-    description: Text | None = None
-    external_id: ShortText | None = None
-    custom_properties: CustomProperties | None = None
-
-
-class _Stamps(ResponseModel):
-    id: str
-    create_time_since_epoch: str | None = None
-    last_update_time_since_epoch: str | None = None
-    description: str | None = None
-    external_id: str | None = None
-    custom_properties: CustomProperties = Field(default_factory=dict)
-
-
-class ServingEnvironmentCreate(_Common):
+class ServingEnvironmentCreate(EntityFields):
     name: RequiredName
 
 
-class ServingEnvironmentUpdate(_Common):
+class ServingEnvironmentUpdate(EntityFields):
     pass
 
 
-class ServingEnvironment(_Stamps):
+class ServingEnvironment(EntityResponse):
     name: str
 
 
-class _InferenceServiceFields(_Common):
+class _InferenceServiceFields(EntityFields):
     model_version_id: IdRef | None = None
     runtime: Text | None = None
     desired_state: InferenceServiceState | None = None
@@ -69,7 +50,7 @@ class InferenceServiceUpdate(_InferenceServiceFields):
     pass
 
 
-class InferenceService(_Stamps):
+class InferenceService(EntityResponse):
     name: str | None = None
     registered_model_id: str
     serving_environment_id: str
@@ -78,17 +59,17 @@ class InferenceService(_Stamps):
     desired_state: InferenceServiceState | None = None
 
 
-class ServeModelCreate(_Common):
+class ServeModelCreate(EntityFields):
     name: ShortText | None = None
     model_version_id: RequiredId
     last_known_state: ExecutionState | None = None
 
 
-class ServeModelUpdate(_Common):
+class ServeModelUpdate(EntityFields):
     last_known_state: ExecutionState | None = None
 
 
-class ServeModel(_Stamps):
+class ServeModel(EntityResponse):
     name: str | None = None
     model_version_id: str
     last_known_state: ExecutionState | None = None
