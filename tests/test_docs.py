@@ -24,3 +24,19 @@ def test_every_compatibility_test_reference_exists() -> None:
                 path, test = cell.split("::")
                 assert (root / path).exists(), cell
                 assert f"def {test}(" in (root / path).read_text(), cell
+
+
+def test_readme_sdk_example_runs(tmp_path: Path) -> None:
+    """The README's first Python example, against an embedded registry instead of a server."""
+    import re
+    import subprocess
+    import sys
+
+    readme = (DOCS.parent / "README.md").read_text()
+    example = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)[0]
+    server = 'Registry("http://127.0.0.1:8080", author="ada")'
+    assert server in example
+    code = example.replace(server, f'Registry.local("sqlite:///{tmp_path / "r.db"}", author="ada")')
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "fraud-detector" in done.stdout
