@@ -62,7 +62,8 @@ def test_both_clients_offer_the_same_calls_with_the_same_arguments() -> None:
         for param in sync_sig.parameters.values():
             assert param.default == async_sig.parameters[param.name].default, (name, param)
         returns_pager = "Pager" in str(sync_sig.return_annotation)
-        if not returns_pager and name != "local":
+        # start_experiment_run answers an object to await or to use in `async with`
+        if not returns_pager and name not in ("local", "start_experiment_run"):
             assert inspect.iscoroutinefunction(aio[name]), name
 
 

@@ -7,6 +7,10 @@
     values.py        custom properties <-> plain Python values
     base.py          settings and the transport-free halves of a call
     sync.py, aio.py  the two drivers: httpx.Client and httpx.AsyncClient
+    serving.py       serving and deployment flows; deployments.py: the deployment models
+    experiments.py   experiment, run, log and metric-history flows
+    tracking.py      start_experiment_run's run context managers
+    sync_ext.py, aio_ext.py   the clients' serving and experiment calls (mixins)
     pager.py         lazy pagers; retry.py: retries; errors.py: status -> exception
     embedded.py      embedded mode: the server's app in-process, no network
 
@@ -16,22 +20,28 @@ The client never imports server or storage code, except `embedded.py`, on demand
 from __future__ import annotations
 
 from .aio import AsyncRegistry
+from .deployments import Deployment
 from .endpoints import ListOptions
 from .errors import PermissionDenied, RegistryHTTPError, Unauthenticated
 from .pager import AsyncPager, Pager
 from .registration import Registration
 from .sync import Registry
+from .tracking import ActiveExperimentRun, AsyncActiveExperimentRun, RunInfo
 from .values import from_metadata, to_metadata
 
 __all__ = [
+    "ActiveExperimentRun",
+    "AsyncActiveExperimentRun",
     "AsyncPager",
     "AsyncRegistry",
+    "Deployment",
     "ListOptions",
     "Pager",
     "PermissionDenied",
     "Registration",
     "Registry",
     "RegistryHTTPError",
+    "RunInfo",
     "Unauthenticated",
     "from_metadata",
     "to_metadata",
