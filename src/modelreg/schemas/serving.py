@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .base import (
     IdRef,
     ListEnvelope,
     RequiredId,
     RequiredName,
+    ResponseModel,
     ShortText,
     Text,
 )
 from .common import EntityFields, EntityResponse
 from .enums import ExecutionState, InferenceServiceState
+from .registry import ModelVersion
 
 
 class ServingEnvironmentCreate(EntityFields):
@@ -73,6 +77,23 @@ class ServeModel(EntityResponse):
     name: str | None = None
     model_version_id: str
     last_known_state: ExecutionState | None = None
+
+
+class Deployment(ResponseModel):
+    """One inference service of a model: where it runs, which version, in what state."""
+
+    inference_service: InferenceService
+    serving_environment: ServingEnvironment | None = None
+    model_version: ModelVersion | None = None
+    version_pinned: bool = False
+    desired_state: InferenceServiceState | None = None
+    last_known_state: ExecutionState | None = None
+    serve_models: list[ServeModel] = Field(default_factory=list)
+
+
+class DeploymentList(ResponseModel):
+    items: list[Deployment] = Field(default_factory=list)
+    size: int = 0
 
 
 ServingEnvironmentList = ListEnvelope[ServingEnvironment]

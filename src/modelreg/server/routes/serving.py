@@ -174,7 +174,11 @@ def router(api: ApiVersion) -> APIRouter:
         serve_id = parse_id(servemodelId, "serve model id")
         return out.one(services.serving.update_serve(serve_id, body), api)
 
-    @r.get("/registered_models/{registeredmodelId}/deployments", tags=["Deployments"])
+    @r.get(
+        "/registered_models/{registeredmodelId}/deployments",
+        tags=["Deployments"],
+        response_model=wire.DeploymentList,
+    )
     def get_registered_model_deployments(
         registeredmodelId: str,
         services: ServicesDep,
