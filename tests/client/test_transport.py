@@ -293,3 +293,18 @@ def test_upstreams_constructor_arguments_are_accepted(monkeypatch: pytest.Monkey
     monkeypatch.setenv("MODELREG_URL", "http://from-env:9000")
     with Registry() as registry:
         assert registry.url == "http://from-env:9000/api/model_registry/v1"
+
+
+def test_error_kind_header_decides_the_exception() -> None:
+    import httpx
+
+    from modelreg.client.errors import from_response
+    from modelreg.errors import AlreadyExists, Conflict
+
+    body = {"code": "Conflict", "message": "model already exists, or so it says"}
+    raced = httpx.Response(409, json=body, headers={"Modelreg-Error": "Conflict"})
+    assert type(from_response(raced)) is Conflict
+    taken = httpx.Response(409, json=body, headers={"Modelreg-Error": "AlreadyExists"})
+    assert type(from_response(taken)) is AlreadyExists
+    upstream = httpx.Response(409, json=body)
+    assert type(from_response(upstream)) is AlreadyExists

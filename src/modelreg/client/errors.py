@@ -56,6 +56,11 @@ _BY_STATUS: dict[int, type[ModelRegError]] = {
     504: Unavailable,
 }
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
+# The server names the error class in this header (409 is both AlreadyExists and Conflict).
+_BY_KIND: dict[str, type[ModelRegError]] = {
+    cls.__name__: cls
+    for cls in (InvalidArgument, MissingField, NotFound, AlreadyExists, Conflict, Unavailable)
+}
 
 
 def message_of(response: httpx.Response) -> str:
@@ -76,8 +81,11 @@ def from_response(response: httpx.Response) -> ModelRegError:
     """The exception an error answer stands for."""
     status = response.status_code
     message = message_of(response)
+    named = _BY_KIND.get(response.headers.get("Modelreg-Error", ""))
+    if named is not None:
+        return named(message)
     if status == 409 and "already exists" not in message.lower():
-        return Conflict(message)
+        return Conflict(message)  # a server without the header: read the message
     cls = _BY_STATUS.get(status)
     if cls is not None:
         return cls(message)
