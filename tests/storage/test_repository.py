@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -207,3 +209,18 @@ def test_trailing_spaces_make_a_different_name(store: Store) -> None:
     store.run(lambda repo: _model(repo, "x "), write=True)
     found = store.run(lambda repo: repo.find([REGISTERED_MODEL], names=["x "]), write=False)
     assert [r.name for r in found] == ["x "]
+
+
+def test_an_exhausted_pool_is_unavailable_not_a_crash(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+
+    from modelreg.errors import Unavailable
+
+    engine = create_engine(
+        f"sqlite:///{tmp_path / 'p.db'}", pool_size=1, max_overflow=0, pool_timeout=0.1
+    )
+    store = Store(engine)
+    store.bootstrap()
+    with engine.connect(), pytest.raises(Unavailable, match="busy"):
+        store.run(lambda repo: repo.get([REGISTERED_MODEL], 1), write=False)
+    engine.dispose()

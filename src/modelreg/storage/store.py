@@ -15,6 +15,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
     SQLAlchemyError,
 )
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
@@ -112,6 +113,10 @@ class Store:
             raise
         except DataError as exc:
             raise InvalidArgument(f"value rejected by the database: {_first_line(exc)}") from None
+        except PoolTimeout:
+            raise Unavailable(
+                "every database connection is busy; retry shortly (or raise MODELREG_POOL_SIZE)"
+            ) from None
         except OperationalError as exc:
             detail = _first_line(exc)
             if any(marker in detail.lower() for marker in _RETRYABLE_MARKERS):
