@@ -36,11 +36,12 @@ def running_server(
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    probe = httpx.Client(timeout=1)  # one client: each new one builds an SSL context
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                status = httpx.get(f"{base}/readyz/health", timeout=1).status_code
+                status = probe.get(f"{base}/readyz/health").status_code
                 if status == 200 or (status == 503 and not wait_ready):
                     break
             except httpx.TransportError:
@@ -52,6 +53,7 @@ def running_server(
             raise TimeoutError("server did not become ready")
         yield base, process
     finally:
+        probe.close()
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -57,6 +58,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # One attempt before serving, so a healthy database is ready for the first request;
         # otherwise serve 503s and keep trying in the background.
+        # One worker thread per pooled connection: more threads would only queue for a
+        # connection (or churn SQLite connections) while fighting over the GIL.
+        to_thread.current_default_thread_limiter().total_tokens = settings.pool_size
         stop = threading.Event()
         if not _try_start(app, store, settings):
             threading.Thread(

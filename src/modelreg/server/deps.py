@@ -32,7 +32,7 @@ class Services:
         )
 
 
-def _services(request: Request) -> Services:
+async def _services(request: Request) -> Services:  # async: no thread hop
     services: Services | None = getattr(request.app.state, "services", None)
     if services is None or not request.app.state.ready:
         raise Unavailable("the registry is starting or its database is unreachable; retry shortly")

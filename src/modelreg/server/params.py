@@ -56,7 +56,7 @@ class ListParams:
         )
 
 
-def _list_params(
+async def _list_params(  # async: a sync dependency costs a thread hop
     page_size: Annotated[
         str | None,
         Query(alias="pageSize", description="Items per page (default 100, at most 1000)"),

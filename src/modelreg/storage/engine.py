@@ -35,7 +35,7 @@ def normalize_url(url: str) -> URL:
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, echo)
+        return _sqlite_engine(parsed, echo, pool_size)
     return create_engine(
         parsed,
         pool_size=pool_size,
@@ -47,11 +47,15 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     )
 
 
-def _sqlite_engine(url: URL, echo: bool) -> Engine:
+def _sqlite_engine(url: URL, echo: bool, pool_size: int) -> Engine:
     memory = url.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if memory:
         kwargs["poolclass"] = StaticPool
+    else:
+        # Overflow connections are closed on return and reopened (pragmas and all) on the
+        # next burst, so keep as many as the server has worker threads.
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     engine = create_engine(url, echo=echo, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -73,6 +77,7 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         write = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # Straight to the driver: exec_driver_sql's bookkeeping cost more than BEGIN itself.
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine

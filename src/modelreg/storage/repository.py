@@ -16,6 +16,7 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    exists,
     func,
     insert,
     or_,
@@ -33,6 +34,7 @@ from modelreg.domain.values import Stored, ValueColumn
 from modelreg.errors import AlreadyExists, InvalidArgument
 
 from . import tables as t
+from .engine import WRITE_OPTION
 from .filter_sql import FilterCompiler, escape_like
 from .types import TypeRegistry, new_id
 
@@ -96,6 +98,13 @@ class Repository:
     def __init__(self, conn: Connection, types: TypeRegistry) -> None:
         self.conn = conn
         self.types = types
+        # Entities read inside a write transaction are about to be rewritten whole (PATCH
+        # merges into what was read), so lock them: under READ COMMITTED two concurrent
+        # PATCHes of different fields would otherwise each undo the other's. SQLite's
+        # BEGIN IMMEDIATE already serialises writers.
+        self._lock_reads = conn.dialect.name != "sqlite" and bool(
+            conn.get_execution_options().get(WRITE_OPTION, False)
+        )
 
     # --- writes ------------------------------------------------------------------------
 
@@ -208,7 +217,8 @@ class Repository:
         if not id_list:
             return []
         table = t.ENTITY_TABLES[kinds[0].table.value]
-        stmt = self._select(kinds).where(table.c.id.in_(id_list)).order_by(table.c.id)
+        match = table.c.id == id_list[0] if len(id_list) == 1 else table.c.id.in_(id_list)
+        stmt = self._locked(self._select(kinds).where(match).order_by(table.c.id))
         return self._materialise(kinds, self.conn.execute(stmt).all())
 
     def find(
@@ -223,13 +233,15 @@ class Repository:
         """Records matching stored names exactly (any of them) and/or an external id."""
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = self._select(kinds)
-        if names:
+        if len(names) == 1:  # `=` caches; a one-item IN is re-rendered on every call
+            stmt = stmt.where(table.c.name == names[0])
+        elif names:
             stmt = stmt.where(table.c.name.in_(list(names)))
         if external_id is not None:
             stmt = stmt.where(table.c.external_id == external_id)
         if parent_id is not None:
             stmt = stmt.where(self._child_of(kinds[0], parent_id))
-        stmt = stmt.order_by(table.c.id).limit(limit)
+        stmt = self._locked(stmt.order_by(table.c.id).limit(limit))
         rows = self._materialise(kinds, self.conn.execute(stmt).all())
         # MySQL/MariaDB collations pad with spaces: `'x' = 'x '` there. Keep exact matches only.
         return [
@@ -250,25 +262,36 @@ class Repository:
             .where(table.c.name.like(pattern, escape="\\"), self._child_of(kinds[0], parent_id))
             .order_by(table.c.id)
         )
-        rows = self._materialise(kinds, self.conn.execute(stmt).all())
+        rows = self._materialise(kinds, self.conn.execute(self._locked(stmt)).all())
         return [r for r in rows if r.display_name == suffix][:limit]
 
     def list_page(self, kinds: Sequence[Kind], query: ListQuery, parent_id: int | None) -> Page:
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = self._select(kinds)
+        id_column = table.c.id
         if parent_id is not None:
-            stmt = stmt.where(self._child_of(kinds[0], parent_id))
+            # Walk the link table's (parent, child) index in child order and stop at the
+            # page: `id IN (children)` would read every child first (10,000 of them for
+            # one model at 1,000,000 versions), and the planners do not see that ordering
+            # by the entity's id is ordering by the link's child column.
+            link, child_column = _LINKS[kinds[0].table]
+            id_column = link.c[child_column]
+            stmt = stmt.join(link, id_column == table.c.id).where(
+                link.c[_PARENT_COLUMN[kinds[0].table]] == parent_id
+            )
         resolved = resolve(query.filter, kinds)
         if resolved is not None:
             stmt = stmt.where(self._filters(kinds[0]).compile(resolved))
         sort = self._sort_key(kinds, query.order_by)
         key, nullable = sort.expression, sort.nullable
+        if key is table.c.id:
+            key = id_column
         stmt = stmt.add_columns(key.label("sort_key"))
         if query.cursor is not None:
             if not sort.accepts(query.cursor.last_value):
                 raise InvalidArgument("invalid nextPageToken: not a token this server issued")
-            stmt = stmt.where(_after(key, table.c.id, query.cursor, query.descending, nullable))
-        stmt = stmt.order_by(*_ordering(key, table.c.id, query.descending, nullable))
+            stmt = stmt.where(_after(key, id_column, query.cursor, query.descending, nullable))
+        stmt = stmt.order_by(*_ordering(key, id_column, query.descending, nullable))
         rows = self.conn.execute(stmt.limit(query.page_size + 1)).all()
         more = len(rows) > query.page_size
         rows = rows[: query.page_size]
@@ -323,16 +346,16 @@ class Repository:
         return SortKey(value, True, VALUE_TYPES[column])
 
     def _child_of(self, kind: Kind, parent_id: int) -> Any:
-        if kind.table is Table.CONTEXT:
-            sub = select(t.parent_context.c.context_id).where(
-                t.parent_context.c.parent_context_id == parent_id
-            )
-            return t.context.c.id.in_(sub)
-        if kind.table is Table.ARTIFACT:
-            sub = select(t.attribution.c.artifact_id).where(t.attribution.c.context_id == parent_id)
-            return t.artifact.c.id.in_(sub)
-        sub = select(t.association.c.execution_id).where(t.association.c.context_id == parent_id)
-        return t.execution.c.id.in_(sub)
+        """A correlated EXISTS on the link's primary key or unique index: one probe per
+        candidate row, where `id IN (children)` would read every child of the parent."""
+        link, child_column = _LINKS[kind.table]
+        table = t.ENTITY_TABLES[kind.table.value]
+        return exists().where(
+            link.c[child_column] == table.c.id, link.c[_PARENT_COLUMN[kind.table]] == parent_id
+        )
+
+    def _locked(self, stmt: Select[Any]) -> Select[Any]:
+        return stmt.with_for_update() if self._lock_reads else stmt
 
     def _select(self, kinds: Sequence[Kind]) -> Select[Any]:
         table = t.ENTITY_TABLES[kinds[0].table.value]
@@ -347,22 +370,23 @@ class Repository:
             return []
         by_type = {self.types.id_of(k): k for k in kinds}
         table_kind = kinds[0].table
-        records: list[Record] = []
-        for row in rows:
-            m = row._mapping
-            state = m.get("state") if table_kind is Table.ARTIFACT else m.get("last_known_state")
-            records.append(
-                Record(
-                    kind=by_type[m["type_id"]],
-                    id=m["id"],
-                    name=m["name"],
-                    external_id=m["external_id"],
-                    uri=m.get("uri"),
-                    state=state,
-                    create_time=m["create_time_since_epoch"],
-                    update_time=m["last_update_time_since_epoch"],
-                )
+        # Positions, not row._mapping: mapping lookups of absent keys raise and catch
+        # inside SQLAlchemy, which showed up in profiles of every list.
+        at = _COLUMN_POSITIONS[table_kind]
+        uri_at, state_at = at.get("uri"), at.get("state", at.get("last_known_state"))
+        records = [
+            Record(
+                kind=by_type[row[1]],
+                id=row[0],
+                name=row[at["name"]],
+                external_id=row[at["external_id"]],
+                uri=None if uri_at is None else row[uri_at],
+                state=None if state_at is None else row[state_at],
+                create_time=row[at["create_time_since_epoch"]],
+                update_time=row[at["last_update_time_since_epoch"]],
             )
+            for row in rows
+        ]
         self._load_properties(table_kind, records)
         return records
 
@@ -372,9 +396,9 @@ class Repository:
         for record in records:  # an id may repeat when children of several parents load
             by_id.setdefault(record.id, []).append(record)
         columns = [prop_table.c[owner], prop_table.c.name, prop_table.c.is_custom_property]
-        stmt = select(*columns, *(prop_table.c[c] for c in VALUE_COLUMNS)).where(
-            prop_table.c[owner].in_(list(by_id))
-        )
+        ids = list(by_id)
+        owned = prop_table.c[owner] == ids[0] if len(ids) == 1 else prop_table.c[owner].in_(ids)
+        stmt = select(*columns, *(prop_table.c[c] for c in VALUE_COLUMNS)).where(owned)
         # Plain tuples: this loop runs for every property of every listed entity.
         for owner_id, name, custom, *values in self.conn.execute(stmt).all():
             stored = _stored_of(values)
@@ -382,6 +406,13 @@ class Repository:
                 continue
             for record in by_id[owner_id]:
                 (record.custom if custom else record.props)[name] = stored
+
+
+_COLUMN_POSITIONS = {
+    kind: {column.name: i for i, column in enumerate(t.ENTITY_TABLES[kind.value].c)}
+    for kind in Table
+}
+assert all(p["id"] == 0 and p["type_id"] == 1 for p in _COLUMN_POSITIONS.values())
 
 
 def _property_row(

@@ -199,6 +199,8 @@ parent_context = Table(
     Column("parent_context_id", Integer, nullable=False),
     PrimaryKeyConstraint("context_id", "parent_context_id"),
     Index("idx_parentcontext_parent_context_id", "parent_context_id"),
+    # Children of one parent in id order, for paging (migration 0008).
+    Index("idx_parentcontext_parent_child", "parent_context_id", "context_id"),
     **MYSQL_OPTS,
 )
 
