@@ -23,6 +23,13 @@ class Settings(BaseSettings):
         True, description="Apply database migrations when the server starts"
     )
     pool_size: int = Field(10, ge=1, description="Database connections kept per worker")
+    request_threads: int = Field(
+        0,
+        ge=0,
+        description="Threads per worker running requests; 0 runs them one at a time on the "
+        "worker's event loop, which is fastest when the database answers in well under a "
+        "millisecond; use workers (one per core) for parallelism",
+    )
     max_body_bytes: int = Field(
         16 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above it)"
     )

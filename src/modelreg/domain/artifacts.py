@@ -11,7 +11,7 @@ from modelreg.errors import InvalidArgument
 from modelreg.schemas import artifacts as wire
 
 from .codec import merge
-from .common import child_name, exactly_one, new_record, require, touch
+from .common import child_name, exactly_one, new_record, require, require_exists, touch
 from .kinds import (
     ARTIFACT_KIND_BY_TYPE,
     ARTIFACT_KINDS,
@@ -95,7 +95,7 @@ class ArtifactService:
         self, version_id: int, query: ListQuery, kinds: Sequence[Kind] = ARTIFACT_KINDS
     ) -> Page:
         def work(repo: Repo) -> Page:
-            require(repo, MV, version_id)
+            require_exists(repo, MV, version_id)
             return repo.list_page(kinds, query, version_id)
 
         return self.store.run(work, write=False)
@@ -126,7 +126,7 @@ class ArtifactService:
         """Create or update an artifact and link it to a model version; True if created."""
 
         def work(repo: Repo) -> tuple[Record, bool]:
-            require(repo, MV, version_id)
+            require_exists(repo, MV, version_id)
             return upsert_artifact(repo, version_id, body)
 
         return self.store.run(work, write=True)

@@ -43,10 +43,18 @@ def child_name(prefix: str | int, name: str | None) -> str:
 def require(repo: Repo, kinds: Sequence[Kind], entity_id: int) -> Record:
     record = repo.get(kinds, entity_id)
     if record is None:
-        raise NotFound(
-            f"no {kinds[0].label if len(kinds) == 1 else 'artifact'} with id {entity_id}"
-        )
+        raise _missing(kinds, entity_id)
     return record
+
+
+def require_exists(repo: Repo, kinds: Sequence[Kind], entity_id: int) -> None:
+    """`require` for a parent that is only checked: one indexed probe, no properties."""
+    if not repo.exists(kinds, entity_id):
+        raise _missing(kinds, entity_id)
+
+
+def _missing(kinds: Sequence[Kind], entity_id: int) -> NotFound:
+    return NotFound(f"no {kinds[0].label if len(kinds) == 1 else 'artifact'} with id {entity_id}")
 
 
 def exactly_one(found: list[Record], what: str) -> Record:

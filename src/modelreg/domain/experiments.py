@@ -11,7 +11,15 @@ from modelreg.schemas import experiments as wire
 
 from .artifacts import upsert_artifact
 from .codec import apply_defaults, merge
-from .common import child_name, exactly_one, new_record, require, touch, update_entity
+from .common import (
+    child_name,
+    exactly_one,
+    new_record,
+    require,
+    require_exists,
+    touch,
+    update_entity,
+)
 from .kinds import ARTIFACT_KINDS, EXPERIMENT, EXPERIMENT_RUN, METRIC, METRIC_HISTORY, Kind
 from .paging import ListQuery
 from .ports import Repo, StorePort
@@ -96,7 +104,7 @@ class ExperimentService:
         self, experiment_id: int, body: wire.ExperimentRunCreate | wire.ExperimentRunBody
     ) -> Record:
         def work(repo: Repo) -> Record:
-            require(repo, EXP, experiment_id)
+            require_exists(repo, EXP, experiment_id)
             record = new_record(EXPERIMENT_RUN, child_name(experiment_id, body.name))
             merge(record, body)
             record.props["experiment_id"] = Stored("int_value", experiment_id)
@@ -137,7 +145,7 @@ class ExperimentService:
     def list_runs(self, query: ListQuery, experiment_id: int | None = None) -> Page:
         def work(repo: Repo) -> Page:
             if experiment_id is not None:
-                require(repo, EXP, experiment_id)
+                require_exists(repo, EXP, experiment_id)
             return repo.list_page(RUN, query, experiment_id)
 
         return self.store.run(work, write=False)
@@ -179,7 +187,7 @@ class ExperimentService:
         self, run_id: int, query: ListQuery, kinds: Sequence[Kind] = ARTIFACT_KINDS
     ) -> Page:
         def work(repo: Repo) -> Page:
-            require(repo, RUN, run_id)
+            require_exists(repo, RUN, run_id)
             return repo.list_page(kinds, query, run_id)
 
         return self.store.run(work, write=False)
@@ -187,7 +195,7 @@ class ExperimentService:
     def metric_history(self, query: ListQuery, run_id: int | None = None) -> Page:
         def work(repo: Repo) -> Page:
             if run_id is not None:
-                require(repo, RUN, run_id)
+                require_exists(repo, RUN, run_id)
             return repo.list_page(HISTORY, query, run_id)
 
         return self.store.run(work, write=False)

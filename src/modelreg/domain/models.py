@@ -6,7 +6,15 @@ from modelreg.errors import InvalidArgument
 from modelreg.schemas import registry as wire
 
 from .codec import apply_defaults, merge
-from .common import child_name, exactly_one, new_record, require, touch, update_entity
+from .common import (
+    child_name,
+    exactly_one,
+    new_record,
+    require,
+    require_exists,
+    touch,
+    update_entity,
+)
 from .kinds import MODEL_VERSION, REGISTERED_MODEL
 from .paging import ListQuery
 from .ports import Repo, StorePort
@@ -58,7 +66,7 @@ class ModelService:
         self, model_id: int, body: wire.ModelVersionCreate | wire.ModelVersionBody
     ) -> Record:
         def work(repo: Repo) -> Record:
-            require(repo, RM, model_id)
+            require_exists(repo, RM, model_id)
             record = new_record(MODEL_VERSION, child_name(model_id, body.name))
             merge(record, body)
             record.props["registered_model_id"] = _model_ref(model_id)
@@ -94,7 +102,7 @@ class ModelService:
         def work(repo: Repo) -> Page:
             if model_id is None:
                 return repo.list_page(MV, query, None)
-            require(repo, RM, model_id)
+            require_exists(repo, RM, model_id)
             return repo.list_page(MV, query, model_id)
 
         return self.store.run(work, write=False)

@@ -8,7 +8,15 @@ from modelreg.errors import InvalidArgument, NotFound
 from modelreg.schemas import serving as wire
 
 from .codec import apply_defaults, merge
-from .common import child_name, exactly_one, new_record, require, touch, update_entity
+from .common import (
+    child_name,
+    exactly_one,
+    new_record,
+    require,
+    require_exists,
+    touch,
+    update_entity,
+)
 from .filters.ast import Comparison, Property
 from .kinds import (
     INFERENCE_SERVICE,
@@ -104,8 +112,8 @@ class ServingService:
         model_id = int(body.registered_model_id)
 
         def work(repo: Repo) -> Record:
-            require(repo, SE, env_id)
-            require(repo, RM, model_id)
+            require_exists(repo, SE, env_id)
+            require_exists(repo, RM, model_id)
             if body.model_version_id is not None:
                 _check_version_of(repo, int(body.model_version_id), model_id)
             record = new_record(INFERENCE_SERVICE, child_name(env_id, body.name))
@@ -138,7 +146,7 @@ class ServingService:
     def list_services(self, query: ListQuery, env_id: int | None = None) -> Page:
         def work(repo: Repo) -> Page:
             if env_id is not None:
-                require(repo, SE, env_id)
+                require_exists(repo, SE, env_id)
             return repo.list_page(IS, query, env_id)
 
         return self.store.run(work, write=False)
@@ -183,7 +191,7 @@ class ServingService:
 
     def create_serve(self, service_id: int, body: wire.ServeModelCreate) -> Record:
         def work(repo: Repo) -> Record:
-            require(repo, IS, service_id)
+            require_exists(repo, IS, service_id)
             version = require(repo, MV, int(body.model_version_id))
             _refuse_gated(version)
             record = new_record(SERVE_MODEL, child_name(service_id, body.name))
@@ -203,7 +211,7 @@ class ServingService:
 
     def list_serves(self, service_id: int, query: ListQuery) -> Page:
         def work(repo: Repo) -> Page:
-            require(repo, IS, service_id)
+            require_exists(repo, IS, service_id)
             return repo.list_page(SM, query, service_id)
 
         return self.store.run(work, write=False)
@@ -215,7 +223,7 @@ class ServingService:
         (pinned, or the newest live one) and its serve models. A fixed number of queries."""
 
         def work(repo: Repo) -> list[Deployment]:
-            require(repo, RM, model_id)
+            require_exists(repo, RM, model_id)
             query = ListQuery(
                 page_size=10_000,
                 filter=Comparison(Property("registeredModelId"), "=", model_id),

@@ -21,6 +21,7 @@ from . import errors
 from .deps import Services
 from .middleware import BodyLimit, DeprecationHeaders, JsonBodies
 from .routes import artifacts, experiments, health, model_versions, registered_models, serving
+from .routing import route_class
 
 log = logging.getLogger("modelreg.server")
 PREFIXES: dict[ApiVersion, str] = {
@@ -58,9 +59,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # One attempt before serving, so a healthy database is ready for the first request;
         # otherwise serve 503s and keep trying in the background.
-        # One worker thread per pooled connection: more threads would only queue for a
-        # connection (or churn SQLite connections) while fighting over the GIL.
-        to_thread.current_default_thread_limiter().total_tokens = settings.pool_size
+        # Threads beyond what requests use would only fight over the interpreter lock;
+        # the health probes keep one even when requests run on the loop.
+        to_thread.current_default_thread_limiter().total_tokens = max(settings.request_threads, 1)
         stop = threading.Event()
         if not _try_start(app, store, settings):
             threading.Thread(
@@ -87,7 +88,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for api, prefix in PREFIXES.items():
         deprecated = api == "v1alpha3"
         for module in (registered_models, model_versions, artifacts, serving, experiments):
-            app.include_router(module.router(api), prefix=prefix, deprecated=deprecated)
+            routes = module.router(api, route_class(settings.request_threads))
+            app.include_router(routes, prefix=prefix, deprecated=deprecated)
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=settings.cors_origin_regex,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body
+from fastapi.routing import APIRoute
 
 from modelreg.domain.artifacts import MA, kinds_for
 from modelreg.domain.codec import ApiVersion
@@ -23,8 +24,8 @@ from ..params import (
 )
 
 
-def router(api: ApiVersion) -> APIRouter:
-    r = APIRouter(tags=["Artifacts"])
+def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
+    r = APIRouter(tags=["Artifacts"], route_class=route_class)
 
     @r.get("/artifacts", response_model=art.ArtifactList)
     def get_artifacts(

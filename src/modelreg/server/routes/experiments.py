@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import artifacts as art
@@ -23,8 +24,8 @@ from ..params import (
 from .linked_artifacts import add_linked_artifact_routes
 
 
-def router(api: ApiVersion) -> APIRouter:
-    r = APIRouter(tags=["Experiments"])
+def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
+    r = APIRouter(tags=["Experiments"], route_class=route_class)
 
     @r.get("/experiments", response_model=wire.ExperimentList)
     def get_experiments(services: ServicesDep, listing: Listing) -> out.JsonResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import registry as wire
@@ -20,8 +21,8 @@ from ..params import (
 from .linked_artifacts import add_linked_artifact_routes
 
 
-def router(api: ApiVersion) -> APIRouter:
-    r = APIRouter(tags=["Model versions"])
+def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
+    r = APIRouter(tags=["Model versions"], route_class=route_class)
 
     @r.get("/model_versions", response_model=wire.ModelVersionList)
     def get_model_versions(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import registry as wire
@@ -17,8 +18,8 @@ from ..params import (
 )
 
 
-def router(api: ApiVersion) -> APIRouter:
-    r = APIRouter(tags=["Registered models"])
+def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
+    r = APIRouter(tags=["Registered models"], route_class=route_class)
 
     @r.get("/registered_models", response_model=wire.RegisteredModelList)
     def get_registered_models(

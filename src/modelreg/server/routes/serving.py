@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion, to_json
 from modelreg.domain.serving import Deployment
@@ -16,8 +17,8 @@ from ..deps import ServicesDep
 from ..params import ExternalIdParam, Listing, NameParam, ParentParam, optional_id, parse_id
 
 
-def router(api: ApiVersion) -> APIRouter:
-    r = APIRouter(tags=["Serving"])
+def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
+    r = APIRouter(tags=["Serving"], route_class=route_class)
 
     @r.get("/serving_environments", response_model=wire.ServingEnvironmentList)
     def get_serving_environments(services: ServicesDep, listing: Listing) -> out.JsonResponse:
