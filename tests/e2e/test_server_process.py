@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -93,3 +95,72 @@ def test_empty_database_without_migrations_says_what_to_do(tmp_path: Path) -> No
         assert api.status_code == 503
         assert api.headers["retry-after"] == "2"
         assert api.headers["modelreg-error"] == "Unavailable"
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _workers(pid: int) -> set[int]:
+    # spawn start method: the supervisor also runs a resource tracker; workers run uvicorn
+    return {c for c in _children(pid) if b"resource_tracker" not in _cmdline(c)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process tree from /proc")
+def test_workers_have_their_own_sockets_and_a_killed_one_is_replaced(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with running_server(url, "--workers", "2") as (base, process):
+        first = _workers(process.pid)
+        assert len(first) == 2
+        # Keep-alive connections opened in a burst reach both workers (SO_REUSEPORT).
+        clients = [httpx.Client(base_url=base) for _ in range(16)]
+        for client in clients:
+            assert client.get(f"{V1}/registered_models").status_code == 200
+        busy = {pid for pid in first if _tcp_connections(pid) > 1}
+        assert busy == first
+        for client in clients:
+            client.close()
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            now = _workers(process.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"worker {victim} was not replaced: {_workers(process.pid)}")
+        deadline = time.monotonic() + 20
+        while httpx.get(f"{base}{V1}/registered_models").status_code != 200:
+            assert time.monotonic() < deadline
+        survivors = _workers(process.pid)
+    assert process.returncode == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in survivors)
+
+
+def _tcp_connections(pid: int) -> int:
+    """Sockets the process holds open (its listener plus accepted connections)."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if os.readlink(fd).startswith("socket:"):
+                count += 1
+        except OSError:
+            continue
+    return count

@@ -40,6 +40,12 @@ def serve(
         store.bootstrap(migrate=True)
         store.dispose()
         os.environ["MODELREG_MIGRATE_ON_START"] = "false"
+    if workers > 1:
+        from modelreg.server import supervisor
+
+        if supervisor.reuse_port_supported():
+            supervisor.run(host, port, workers, log_level)
+            return
     uvicorn.run(
         "modelreg.server.asgi:app",
         host=host,
