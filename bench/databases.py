@@ -46,6 +46,9 @@ def analyze(url: str) -> None:
             tables = conn.execute(text("SHOW TABLES")).scalars().all()
             for table in tables:
                 conn.execute(text(f"ANALYZE TABLE `{table}`"))
+        elif engine.dialect.name == "postgresql":
+            # and VACUUM, so autovacuum does not start on the fresh rows mid-measurement
+            conn.execute(text("VACUUM ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
     engine.dispose()
