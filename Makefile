@@ -39,6 +39,14 @@ lint: $(VENV)/.dev ## ruff: lint and format check
 typecheck: $(VENV)/.dev ## mypy --strict on src/
 	$(BIN)/mypy
 
+$(VENV)/.bench: $(VENV)/.server
+	$(BIN)/pip install --quiet -e ".[server,postgres,mysql,bench]"
+	touch $@
+
+bench: $(VENV)/.bench ## modelreg against MLflow on SQLite (needs wrk); see docs/benchmarks.md
+	$(BIN)/python bench/compare.py --engine sqlite --workers 2 --scaling
+	$(BIN)/python bench/plot.py bench/results/compare-*.json --out docs/img
+
 docs: $(VENV)/.server ## Regenerate docs/cli.md from the CLI's --help
 	$(BIN)/python -m modelreg.cli.docs > docs/cli.md
 

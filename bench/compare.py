@@ -216,6 +216,7 @@ def main() -> None:
         "runs": args.runs,
         "seeding_s": {},
         "memory_mb": {},
+        "memory_largest_mb": {},
         "results": [],
         "scaling": [],
     }
@@ -245,6 +246,8 @@ def main() -> None:
             for name, proc in procs.items():
                 rss = processes.rss_mb(proc.pid)
                 report["memory_mb"].setdefault(name, {})[str(size)] = round(rss, 1)
+                largest = processes.largest_rss_mb(proc.pid)
+                report["memory_largest_mb"].setdefault(name, {})[str(size)] = round(largest, 1)
                 log(f"{name}: {rss:.0f} MiB resident after the runs at {size:,}")
             save()
         if args.scaling and full:

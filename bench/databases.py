@@ -43,7 +43,8 @@ def analyze(url: str) -> None:
     engine = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         if engine.dialect.name in ("mysql", "mariadb"):
-            tables = conn.execute(text("SHOW TABLES")).scalars().all()
+            query = text("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")
+            tables = conn.execute(query).scalars().all()
             for table in tables:
                 conn.execute(text(f"ANALYZE TABLE `{table}`"))
         elif engine.dialect.name == "postgresql":

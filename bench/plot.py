@@ -203,7 +203,7 @@ def load(paths: Sequence[Path]) -> list[Engine]:
                 int(row["workers"]),
             )
             engine.scaling.setdefault(skey, []).append(row)
-        for kind in ("seeding_s", "memory_mb"):
+        for kind in ("seeding_s", "memory_mb", "memory_largest_mb"):
             for system, by_size in (data.get(kind) or {}).items():
                 target = engine.single.setdefault(kind, {}).setdefault(str(system), {})
                 for size, value in by_size.items():
@@ -796,23 +796,29 @@ def render_markdown(
                 table,
                 "",
             ]
-        table = md_single(engine, "memory_mb", fmt_mb)
-        if table is not None:
-            out += [
-                f"**Memory** ({engine.label}): resident MiB of each server after its runs.",
-                "",
-                table,
-                "",
-            ]
-        table = md_single(engine, "seeding_s", fmt_seconds)
-        if table is not None:
-            out += [
-                f"**Seeding** ({engine.label}): seconds to write the rows directly "
+        singles = (
+            (
+                "memory_mb",
+                fmt_mb,
+                "**Memory** ({}): resident MiB of each server (all its processes) after its runs.",
+            ),
+            (
+                "memory_largest_mb",
+                fmt_mb,
+                "**Memory of the largest process** ({}): resident "
+                "MiB of one worker after the runs.",
+            ),
+            (
+                "seeding_s",
+                fmt_seconds,
+                "**Seeding** ({}): seconds to write the rows directly "
                 "(not through the API), including ANALYZE.",
-                "",
-                table,
-                "",
-            ]
+            ),
+        )
+        for kind, fmt, caption in singles:
+            table = md_single(engine, kind, fmt)
+            if table is not None:
+                out += [caption.format(engine.label), "", table, ""]
         for size, table in md_scaling(engine):
             out += [
                 f"**Worker scaling, {fmt_size(size)} {SIZE_UNIT}** ({engine.label}): "

@@ -75,16 +75,23 @@ def tree_pids(root: int) -> list[int]:
 
 def rss_mb(root: int) -> float:
     """Resident memory of the whole process tree, in MiB (VmRSS summed)."""
-    total_kb = 0
-    for pid in tree_pids(root):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total_kb += int(line.split()[1])
-    return total_kb / 1024
+    return sum(_rss_kb(pid) for pid in tree_pids(root)) / 1024
+
+
+def largest_rss_mb(root: int) -> float:
+    """Resident memory of the tree's largest process (a worker), in MiB."""
+    return max(_rss_kb(pid) for pid in tree_pids(root)) / 1024
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 def cpu_seconds(root: int) -> float:

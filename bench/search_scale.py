@@ -17,20 +17,15 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
-import uuid
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from databases import analyze, scratch_database
+from sqlalchemy import insert
 
 from modelreg.domain.codec import to_json
 from modelreg.domain.models import ModelService
 from modelreg.domain.paging import build_list_query
 from modelreg.storage import tables as t
-from modelreg.storage.engine import normalize_url
 from modelreg.storage.store import Store
 
 FRAMEWORKS = ["pytorch", "tensorflow", "onnx", "sklearn", "xgboost"]
@@ -43,31 +38,6 @@ QUERIES = {
     "built-in author =": "author = 'author-7'",
     "name =": "name = 'v-00000042'",
 }
-
-
-def _database(backend: str, url: str | None, tag: str) -> tuple[str, Any]:
-    if backend == "sqlite":
-        path = Path(tempfile.mkdtemp()) / f"bench-{tag}.db"
-        return f"sqlite:///{path}", None
-    server = normalize_url(url or "")
-    name = f"modelreg_bench_{tag}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    return make_url(str(server)).set(database=name).render_as_string(hide_password=False), (
-        admin,
-        name,
-    )
-
-
-def _drop(backend: str, handle: Any) -> None:
-    if handle is None:
-        return
-    admin, name = handle
-    with admin.connect() as conn:
-        force = " WITH (FORCE)" if backend == "postgres" else ""
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-    admin.dispose()
 
 
 def seed(store: Store, versions: int, models: int = 100) -> None:
@@ -148,16 +118,6 @@ def seed(store: Store, versions: int, models: int = 100) -> None:
             conn.execute(insert(t.context), contexts)
             conn.execute(insert(t.parent_context), parents)
             conn.execute(insert(t.context_property), props)
-    if store.dialect == "postgresql":
-        with store.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-    elif store.dialect in ("mysql", "mariadb"):
-        with store.engine.begin() as conn:
-            for table in ("Context", "ContextProperty", "ParentContext"):
-                conn.execute(text(f"ANALYZE TABLE {table}"))
-    else:
-        with store.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
 
 
 def time_query(service: ModelService, query: str, runs: int) -> list[float]:
@@ -181,18 +141,18 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[int, dict[str, list[float]]] = {}
     for size in args.sizes:
-        url, handle = _database(args.backend, args.url, str(size))
-        store = Store.from_url(url)
-        try:
-            store.bootstrap(migrate=True)
-            started = time.perf_counter()
-            seed(store, size)
-            print(f"seeded {size} versions in {time.perf_counter() - started:.1f}s", flush=True)
-            service = ModelService(store)
-            results[size] = {name: time_query(service, q, args.runs) for name, q in QUERIES.items()}
-        finally:
-            store.dispose()
-            _drop(args.backend, handle)
+        with scratch_database(args.backend, args.url, f"search-{size}") as url:
+            store = Store.from_url(url)
+            try:
+                store.bootstrap(migrate=True)
+                started = time.perf_counter()
+                seed(store, size)
+                analyze(url)
+                print(f"seeded {size} versions in {time.perf_counter() - started:.1f}s")
+                service = ModelService(store)
+                results[size] = {n: time_query(service, q, args.runs) for n, q in QUERIES.items()}
+            finally:
+                store.dispose()
     small, large = min(args.sizes), max(args.sizes)
     print(
         f"\nbackend={args.backend} runs={args.runs} page size=100 (milliseconds: median [min-max])"

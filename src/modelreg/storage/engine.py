@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 from modelreg.errors import InvalidArgument
 
 WRITE_OPTION = "modelreg_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PING_AFTER_IDLE_S = 10.0
 
 
 def normalize_url(url: str) -> URL:
@@ -36,15 +39,41 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo, pool_size)
-    return create_engine(
+    engine = create_engine(
         parsed,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
-        pool_pre_ping=True,
         pool_recycle=3600,
         isolation_level="READ COMMITTED",
         echo=echo,
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle a while.
+
+    `pool_pre_ping` pings on every checkout: one more round trip per request. A connection
+    used moments ago is almost surely alive; one idle for a while may have been cut by the
+    server, a proxy or a restart, and a dead one is replaced before the request uses it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as exc:  # any driver error: the pool replaces the connection
+            raise DisconnectionError(str(exc)) from exc
 
 
 def _sqlite_engine(url: URL, echo: bool, pool_size: int) -> Engine:

@@ -1,0 +1,60 @@
+"""Pooled connections on the server databases: idle ones are checked, reads skip BEGIN."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from modelreg.storage import engine as engine_module
+from modelreg.storage.store import Store
+
+
+@pytest.fixture
+def server_store(session_store: Store, database_url: str) -> Iterator[Store]:
+    """A second store on the migrated session database, with a one-connection pool."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite has no server to cut connections")
+    store = Store.from_url(database_url, pool_size=1)
+    store.bootstrap(migrate=False)
+    yield store
+    store.dispose()
+
+
+def _backend_id(store: Store) -> int:
+    function = "pg_backend_pid()" if store.dialect == "postgresql" else "CONNECTION_ID()"
+    with store.engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT {function}")).scalar_one())
+
+
+def _kill(store: Store, backend_id: int) -> None:
+    sql = (
+        f"SELECT pg_terminate_backend({backend_id})"
+        if store.dialect == "postgresql"
+        else f"KILL {backend_id}"
+    )
+    other = Store.from_url(store.engine.url.render_as_string(hide_password=False))
+    with other.engine.connect() as conn:
+        conn.execute(text(sql))
+    other.dispose()
+
+
+def test_a_connection_cut_while_idle_is_replaced_before_use(
+    server_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _backend_id(server_store)
+    _kill(server_store, first)
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_S", 0.0)  # every checkout is "idle"
+    second = _backend_id(server_store)
+    assert second != first  # the dead connection was replaced, the query did not fail
+
+
+def test_reads_on_postgresql_send_no_begin_or_commit(server_store: Store) -> None:
+    if server_store.dialect != "postgresql":
+        pytest.skip("PostgreSQL only: switching PyMySQL to autocommit costs a round trip")
+    with server_store.transaction(write=False) as repo:
+        conn = repo.conn
+        assert conn.connection.dbapi_connection.autocommit is True  # type: ignore[union-attr]
+    with server_store.transaction(write=True) as repo:
+        assert repo.conn.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]
