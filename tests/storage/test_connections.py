@@ -50,6 +50,15 @@ def test_a_connection_cut_while_idle_is_replaced_before_use(
     assert second != first  # the dead connection was replaced, the query did not fail
 
 
+def test_a_pinged_connection_serves_reads_and_writes(
+    server_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_S", 0.0)
+    for write in (False, True, False):
+        with server_store.transaction(write=write) as repo:
+            assert repo.conn.execute(text("SELECT 1")).scalar_one() == 1
+
+
 def test_reads_on_postgresql_send_no_begin_or_commit(server_store: Store) -> None:
     if server_store.dialect != "postgresql":
         pytest.skip("PostgreSQL only: switching PyMySQL to autocommit costs a round trip")

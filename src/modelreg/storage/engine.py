@@ -72,6 +72,7 @@ def _ping_when_idle(engine: Engine) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("SELECT 1")
             cursor.close()
+            dbapi_connection.rollback()  # end the transaction the driver opened for it
         except Exception as exc:  # any driver error: the pool replaces the connection
             raise DisconnectionError(str(exc)) from exc
 
