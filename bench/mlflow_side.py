@@ -526,38 +526,16 @@ def operations(models: int, versions: int, seed: int = 1) -> dict[str, list[Vari
     for _ in range(2000):
         name, k = version(rng.randrange(versions))
         ops["get_version"].append(one(_step("GET", "model-versions/get", name=name, version=k)))
+
+    def search(condition: str) -> Variant:
+        return one(_step("GET", "model-versions/search", filter=condition, max_results=100))
+
     ops["list_versions"] = [
-        one(
-            _step(
-                "GET",
-                "model-versions/search",
-                filter=f"name='model-{m}'",
-                max_results=100,
-            )
-        )
-        for m in (rng.randrange(models) for _ in range(100))
+        search(f"name='model-{m}'") for m in (rng.randrange(models) for _ in range(100))
     ]
-    ops["search_common"] = [
-        one(
-            _step(
-                "GET",
-                "model-versions/search",
-                filter=f"tags.framework = '{fw}'",
-                max_results=100,
-            )
-        )
-        for fw in FRAMEWORKS
-    ]
+    ops["search_common"] = [search(f"tags.framework = '{fw}'") for fw in FRAMEWORKS]
     ops["search_selective"] = [
-        one(
-            _step(
-                "GET",
-                "model-versions/search",
-                filter=f"tags.run = 'run-{n:07d}'",
-                max_results=100,
-            )
-        )
-        for n in (rng.randrange(versions) for _ in range(500))
+        search(f"tags.run = 'run-{n:07d}'") for n in (rng.randrange(versions) for _ in range(500))
     ]
     ops["update_version"] = []
     for _ in range(2000):
