@@ -75,6 +75,12 @@ class System:
             return mlflow_side.start(url, port, workers, self.mlflow_bin, log_path)
         return modelreg_side.start(url, port, workers, log_path)
 
+    def stop(self, proc: Any) -> None:
+        if self.mlflow_bin:
+            mlflow_side.stop(proc)  # also removes its artifact root
+        else:
+            processes.stop(proc)
+
     def operations(self, size: int) -> dict[str, list[dict[str, Any]]]:
         side: Any = mlflow_side if self.mlflow_bin else modelreg_side
         return dict(side.operations(MODELS, size))
@@ -102,7 +108,7 @@ def serving(
         try:
             yield proc
         finally:
-            processes.stop(proc)
+            system.stop(proc)
 
 
 def measure(
@@ -132,15 +138,19 @@ def measure(
                         # Too slow for a timed run: time single requests one by one.
                         result = loadgen.sequential(system.base_url, found, MIN_OPS, 600)
                     row = {"system": system.name, "size": size, "op": op, "concurrency": c}
-                    row |= {"run": run, "ops_per_s": round(result.ops_per_s, 3), "slow": slow}
-                    row |= {k: v for k, v in asdict(result).items() if k not in ("seconds",)}
-                    record(row)
+                    record(row | {"run": run, "slow": slow} | as_row(result))
                     if result.errors:
                         log(f"  {system.name} {op}: {result.errors} errors: {result.first_error}")
                     log(
                         f"  run {run} {op:17} c={c:<2} {system.name:8} "
                         f"{result.ops_per_s:9.1f} ops/s p50 {result.p50_ms:8.2f} ms"
                     )
+
+
+def as_row(result: loadgen.Result) -> dict[str, Any]:
+    """A measurement's fields for the results file."""
+    fields = {k: v for k, v in asdict(result).items() if k != "seconds"}
+    return fields | {"ops_per_s": round(result.ops_per_s, 3)}
 
 
 def wait_idle(proc: Any, limit_s: float = 300) -> None:
@@ -277,9 +287,7 @@ def scale(
                     result = loadgen.run(system.base_url, variants[op], 16, args.seconds)
                     wait_idle(proc)
                     row = {"system": "modelreg", "size": size, "workers": workers, "op": op}
-                    row |= {"concurrency": 16, "run": run, "ops_per_s": result.ops_per_s}
-                    row |= {k: v for k, v in asdict(result).items() if k not in ("ops", "seconds")}
-                    record(row)
+                    record(row | {"concurrency": 16, "run": run} | as_row(result))
                     log(f"  workers={workers} run {run} {op:17} {result.ops_per_s:9.1f} ops/s")
 
 

@@ -13,7 +13,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
+import processes
 from sqlalchemy import MetaData, Table, create_engine, insert, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -402,51 +402,11 @@ def _wait_ready(
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's process group, wait up to 20 s, then SIGKILL it."""
-    for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 10.0)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-        # The CLI process is gone; let its children (same group) finish too.
-        deadline = time.monotonic() + wait
-        while _group_alive(proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if not _group_alive(proc.pid):
-            break
+    """Stop the server's whole process group and remove its scratch directory."""
+    processes.stop(proc)
     scratch = _SCRATCH_DIRS.pop(proc.pid, None)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def server_pids(proc: subprocess.Popen[bytes]) -> list[int]:
-    """The server's process and all its descendants, from /proc/*/stat."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    pids: list[int] = []
-    todo = [proc.pid] if Path(f"/proc/{proc.pid}").exists() else []
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo += children.get(pid, [])
-    return sorted(pids)
 
 
 # --- load -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ measure the memory of the whole tree, stop the whole tree."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,17 +41,31 @@ def start(
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group; SIGKILL what is left after 20 s."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+    """SIGTERM the process group; SIGKILL what is left after 20 s. Returns once the whole
+    group is gone, workers included, not only the process that was started."""
+    for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 10.0)):
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:
-            return
-        try:
-            proc.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+            break
+        deadline = time.monotonic() + wait
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(0.1)  # reaps the leader, so the group can empty
+        if not _group_alive(proc.pid):
+            break
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(1)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def tree_pids(root: int) -> list[int]:
