@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+from .session import CliError
+
+if TYPE_CHECKING:
+    from modelreg.config import Settings
 
 DB_URL_HELP = "Database URL (env MODELREG_DATABASE_URL; default sqlite:///./modelreg.db)"
 
@@ -31,12 +38,12 @@ def serve(
     if database_url:
         os.environ["MODELREG_DATABASE_URL"] = database_url
     os.environ["MODELREG_MIGRATE_ON_START"] = "true" if migrate else "false"
+    settings = _settings()  # a bad setting is one line here, not a traceback in a worker
     if migrate and workers > 1:
         # Migrate once here rather than racing in every worker.
-        from modelreg.config import Settings
         from modelreg.storage.store import Store
 
-        store = Store.from_url(Settings().database_url)
+        store = Store.from_url(settings.database_url)
         store.bootstrap(migrate=True)
         store.dispose()
         os.environ["MODELREG_MIGRATE_ON_START"] = "false"
@@ -44,7 +51,10 @@ def serve(
         from modelreg.server import supervisor
 
         if supervisor.reuse_port_supported():
-            supervisor.run(host, port, workers, log_level)
+            try:
+                supervisor.run(host, port, workers, log_level)
+            except OSError as exc:  # the port is taken, or the address is not ours
+                raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}", 2) from None
             return
     uvicorn.run(
         "modelreg.server.asgi:app",
@@ -54,3 +64,18 @@ def serve(
         log_level=log_level,
         access_log=False,
     )
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from modelreg.config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"MODELREG_{'_'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise CliError(f"invalid setting: {problems}", 2) from None

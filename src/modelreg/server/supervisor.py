@@ -31,14 +31,19 @@ def reuse_port_supported() -> bool:
     return hasattr(socket, "SO_REUSEPORT")
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound with SO_REUSEPORT, so every worker can bind the same port."""
+def listening_socket(host: str, port: int, *, shared: bool = True) -> socket.socket:
+    """A TCP socket on the port; `shared` (SO_REUSEPORT) lets every worker bind it."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.listen(BACKLOG)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if shared:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
     sock.set_inheritable(True)
     return sock
 
@@ -53,8 +58,10 @@ def _worker(host: str, port: int, log_level: str) -> None:
 
 def run(host: str, port: int, workers: int, log_level: str) -> None:
     """Start `workers` processes, restart any that dies, stop them all on SIGTERM/SIGINT."""
-    # Bind once here first: a port in use fails now, with a clear error, not in N workers.
-    listening_socket(host, port).close()
+    # Bind once here first, without SO_REUSEPORT: a port in use fails now, with a clear
+    # error, not in N workers; and another server on the port (even another modelreg, whose
+    # sockets would admit ours) is refused instead of silently sharing its connections.
+    listening_socket(host, port, shared=False).close()
     context = multiprocessing.get_context("spawn")
     stopping = False
 

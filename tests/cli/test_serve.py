@@ -1,0 +1,57 @@
+"""`modelreg serve` refuses bad settings and a taken port in one line, before serving."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modelreg.cli.main import cli
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` hands its settings to the workers through os.environ: undo that after."""
+    for name in ("MODELREG_DATABASE_URL", "MODELREG_MIGRATE_ON_START"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODELREG_REQUEST_THREADS", "-1")
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    result = CliRunner().invoke(cli, ["serve", "--database-url", url])
+    assert result.exit_code == 2
+    assert "error: invalid setting: MODELREG_REQUEST_THREADS:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_workers_on_a_taken_port_say_so(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        url = f"sqlite:///{tmp_path / 'r.db'}"
+        args = ["serve", "--database-url", url, "--port", str(port), "--workers", "2"]
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+
+
+def test_workers_refuse_a_port_another_modelreg_serves(tmp_path: Path) -> None:
+    from modelreg.server.supervisor import listening_socket
+
+    other = listening_socket("127.0.0.1", 0)  # as another server's worker holds it
+    port = other.getsockname()[1]
+    try:
+        url = f"sqlite:///{tmp_path / 'r.db'}"
+        args = ["serve", "--database-url", url, "--port", str(port), "--workers", "2"]
+        result = CliRunner().invoke(cli, args)
+    finally:
+        other.close()
+    assert result.exit_code == 2
+    assert "Address already in use" in result.output
