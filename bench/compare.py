@@ -210,6 +210,8 @@ def main() -> None:
         "--cache", type=Path, default=ROOT / ".cache" / "bench", help="where MLflow's venv goes"
     )
     args = parser.parse_args()
+    if args.engine != "sqlite" and not args.url:
+        parser.error(f"--url is needed for {args.engine}, e.g. postgresql://user@host:5432/db")
     loadgen.require_wrk()
     out = args.out or ROOT / "bench" / "results" / f"compare-{args.engine}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
