@@ -163,5 +163,5 @@ def upsert_artifact(
         repo.update(record)
     else:
         repo.insert(record)
-    repo.attribute(parent_id, record.id)
+    repo.attribute(parent_id, record.id, new=existing is None)
     return record, existing is None

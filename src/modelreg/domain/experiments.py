@@ -57,7 +57,7 @@ def _write_history(repo: Repo, run_id: int, metric: Record) -> None:
         repo.insert(snapshot)
     except AlreadyExists:
         raise Conflict("metric history snapshot raced another write") from None  # retried
-    repo.attribute(run_id, snapshot.id)
+    repo.attribute(run_id, snapshot.id, new=True)
 
 
 class ExperimentService:

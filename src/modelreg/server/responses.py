@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 from modelreg.domain.codec import ApiVersion, to_json
@@ -17,7 +18,10 @@ class JsonResponse(Response):
     media_type = JSON_TYPE
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            return orjson.dumps(content)  # several times faster than json for a page of 100
+        except TypeError:  # an integer beyond 64 bits, say: the standard encoder takes any
+            return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def one(record: Record, api: ApiVersion, status: int = 200) -> JsonResponse:

@@ -16,17 +16,23 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     exists,
     func,
     insert,
+    literal_column,
     or_,
     select,
     update,
 )
+from sqlalchemy import (
+    Table as SqlTable,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.expression import ClauseElement
 
 from modelreg.domain.filters.ast import Property
 from modelreg.domain.filters.resolve import ColumnTarget, order_target, resolve
@@ -39,7 +45,8 @@ from modelreg.errors import AlreadyExists, InvalidArgument
 from . import tables as t
 from .engine import WRITE_OPTION
 from .filter_sql import FilterCompiler, escape_like
-from .types import TypeRegistry, new_id
+from .prepared import prepared
+from .types import TypeRegistry
 
 VALUE_COLUMNS: tuple[ValueColumn, ...] = (
     "int_value",
@@ -112,41 +119,44 @@ class Repository:
     # --- writes ------------------------------------------------------------------------
 
     def insert(self, record: Record) -> Record:
-        table = t.ENTITY_TABLES[record.kind.table.value]
         values = self._entity_values(record)
         values["type_id"] = self.types.id_of(record.kind)
         values["name"] = record.name
         values["create_time_since_epoch"] = record.create_time
+        statement = _insert_entity(self.conn.dialect, record.kind.table, tuple(values))
         try:
-            result = self.conn.execute(insert(table).values(**values))
+            result = statement.run(self.conn, **values)
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
-        record.id = new_id(result)
+        if result.returns_rows:  # RETURNING (PostgreSQL)
+            record.id = int(result.cursor.fetchall()[0][0])
+        else:
+            record.id = int(result.lastrowid)
         self._insert_properties(record)
         return record
 
     def update(self, record: Record) -> Record:
         """Rewrite the entity row and all its property rows (name and type never change)."""
-        table = t.ENTITY_TABLES[record.kind.table.value]
-        prop_table, owner = t.PROPERTY_TABLES[record.kind.table.value]
+        values = self._entity_values(record)
+        dialect = self.conn.dialect
         try:
-            self.conn.execute(
-                update(table).where(table.c.id == record.id).values(**self._entity_values(record))
+            _update_entity(dialect, record.kind.table, tuple(values)).run(
+                self.conn, entity_id=record.id, **values
             )
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
-        self.conn.execute(delete(prop_table).where(prop_table.c[owner] == record.id))
+        _delete_properties(dialect, record.kind.table).run(self.conn, owner_id=record.id)
         self._insert_properties(record)
         return record
 
     def link_parent_context(self, child_id: int, parent_id: int) -> None:
-        self.conn.execute(
-            insert(t.parent_context).values(context_id=child_id, parent_context_id=parent_id)
+        _insert_link(self.conn.dialect, t.parent_context).run(
+            self.conn, context_id=child_id, parent_context_id=parent_id
         )
 
     def associate(self, context_id: int, execution_id: int) -> None:
-        self.conn.execute(
-            insert(t.association).values(context_id=context_id, execution_id=execution_id)
+        _insert_link(self.conn.dialect, t.association).run(
+            self.conn, context_id=context_id, execution_id=execution_id
         )
 
     def children_of(
@@ -172,18 +182,11 @@ class Repository:
             grouped[row._mapping["parent_id"]].append(record)
         return grouped
 
-    def attribute(self, context_id: int, artifact_id: int) -> None:
-        """Link an artifact to a context unless it already is."""
-        exists = self.conn.execute(
-            select(t.attribution.c.id).where(
-                t.attribution.c.context_id == context_id,
-                t.attribution.c.artifact_id == artifact_id,
-            )
-        ).first()
-        if exists is None:
-            self.conn.execute(
-                insert(t.attribution).values(context_id=context_id, artifact_id=artifact_id)
-            )
+    def attribute(self, context_id: int, artifact_id: int, *, new: bool = False) -> None:
+        """Link an artifact to a context unless it already is (a `new` artifact is not)."""
+        link = {"context_id": context_id, "artifact_id": artifact_id}
+        if new or not _find_attribution(self.conn.dialect).rows(self.conn, **link):
+            _insert_link(self.conn.dialect, t.attribution).run(self.conn, **link)
 
     @staticmethod
     def _entity_values(record: Record) -> dict[str, Any]:
@@ -199,14 +202,13 @@ class Repository:
         return values
 
     def _insert_properties(self, record: Record) -> None:
-        prop_table, owner = t.PROPERTY_TABLES[record.kind.table.value]
         rows = [
-            _property_row(owner, record.id, name, stored, custom)
+            _property_row(record.id, name, stored, custom)
             for custom, props in ((False, record.props), (True, record.custom))
             for name, stored in props.items()
         ]
         if rows:
-            self.conn.execute(insert(prop_table), rows)
+            _insert_properties(self.conn.dialect, record.kind.table).run_many(self.conn, rows)
 
     # --- reads -------------------------------------------------------------------------
 
@@ -215,18 +217,21 @@ class Repository:
         return found[0] if found else None
 
     def exists(self, kinds: Sequence[Kind], entity_id: int) -> bool:
-        table = t.ENTITY_TABLES[kinds[0].table.value]
-        stmt = select(table.c.id).where(self._of_kinds(kinds), table.c.id == entity_id)
-        return self.conn.execute(stmt).first() is not None
+        statement = _exists(self.conn.dialect, kinds[0].table, self._type_ids(kinds))
+        return bool(statement.rows(self.conn, entity_id=entity_id))
 
     def load(self, kinds: Sequence[Kind], ids: Iterable[int]) -> list[Record]:
         """Records of the given kinds with these ids, in id order."""
         id_list = list(ids)
         if not id_list:
             return []
+        if len(id_list) == 1:
+            statement = _load_one(
+                self.conn.dialect, kinds[0].table, self._type_ids(kinds), self._lock_reads
+            )
+            return self._materialise(kinds, statement.rows(self.conn, entity_id=id_list[0]))
         table = t.ENTITY_TABLES[kinds[0].table.value]
-        match = table.c.id == id_list[0] if len(id_list) == 1 else table.c.id.in_(id_list)
-        stmt = self._locked(self._select(kinds).where(match).order_by(table.c.id))
+        stmt = self._locked(self._select(kinds).where(table.c.id.in_(id_list)).order_by(table.c.id))
         return self._materialise(kinds, self.conn.execute(stmt).all())
 
     def find(
@@ -239,18 +244,29 @@ class Repository:
         limit: int = 2,
     ) -> list[Record]:
         """Records matching stored names exactly (any of them) and/or an external id."""
-        table = t.ENTITY_TABLES[kinds[0].table.value]
-        stmt = self._select(kinds)
-        if len(names) == 1:  # `=` caches; a one-item IN is re-rendered on every call
-            stmt = stmt.where(table.c.name == names[0])
-        elif names:
-            stmt = stmt.where(table.c.name.in_(list(names)))
-        if external_id is not None:
-            stmt = stmt.where(table.c.external_id == external_id)
-        if parent_id is not None:
-            stmt = stmt.where(self._child_of(kinds[0], parent_id))
-        stmt = self._locked(stmt.order_by(table.c.id).limit(limit))
-        rows = self._materialise(kinds, self.conn.execute(stmt).all())
+        if len(names) <= 1:
+            statement = _find(
+                self.conn.dialect,
+                kinds[0].table,
+                self._type_ids(kinds),
+                bool(names),
+                external_id is not None,
+                parent_id is not None,
+                limit,
+                self._lock_reads,
+            )
+            values = {"name": names[0] if names else None, "external_id": external_id}
+            found: list[Any] = statement.rows(self.conn, parent_id=parent_id, **values)
+        else:
+            table = t.ENTITY_TABLES[kinds[0].table.value]
+            stmt = self._select(kinds).where(table.c.name.in_(list(names)))
+            if external_id is not None:
+                stmt = stmt.where(table.c.external_id == external_id)
+            if parent_id is not None:
+                stmt = stmt.where(self._child_of(kinds[0], parent_id))
+            stmt = self._locked(stmt.order_by(table.c.id).limit(limit))
+            found = list(self.conn.execute(stmt).all())
+        rows = self._materialise(kinds, found)
         # MySQL/MariaDB collations pad with spaces: `'x' = 'x '` there. Keep exact matches only.
         return [
             r
@@ -370,10 +386,10 @@ class Repository:
 
     def _of_kinds(self, kinds: Sequence[Kind]) -> ColumnElement[bool]:
         table = t.ENTITY_TABLES[kinds[0].table.value]
-        type_ids = [self.types.id_of(k) for k in kinds]
-        if len(type_ids) == 1:
-            return table.c.type_id == type_ids[0]
-        return table.c.type_id.in_(type_ids)
+        return _type_match(table, self._type_ids(kinds), literal=False)
+
+    def _type_ids(self, kinds: Sequence[Kind]) -> tuple[int, ...]:
+        return tuple(self.types.id_of(k) for k in kinds)
 
     def _materialise(self, kinds: Sequence[Kind], rows: Sequence[Any]) -> list[Record]:
         if not rows:
@@ -411,13 +427,18 @@ class Repository:
             _properties_sql(self.conn.dialect, table_kind, len(ids)), ids
         )
         for owner_id, name, custom, *values in rows.cursor.fetchall():
-            stored = _stored_of(values)
-            if stored is None:
+            # Most properties are plain strings: build those without the general decoder.
+            if values[0] is None and values[1] is not None and values[4] is None:
+                stored = _new_tuple(Stored, ("string_value", values[1], None))
+            elif (decoded := _stored_of(values)) is not None:
+                stored = decoded
+            else:
                 continue
             for record in by_id[owner_id]:
                 (record.custom if custom else record.props)[name] = stored
 
 
+_new_tuple = tuple.__new__  # a NamedTuple without its keyword-handling constructor
 _COLUMN_POSITIONS = {
     kind: {column.name: i for i, column in enumerate(t.ENTITY_TABLES[kind.value].c)}
     for kind in Table
@@ -436,11 +457,116 @@ def _properties_sql(dialect: Dialect, table_kind: Table, count: int) -> str:
     return f"SELECT {columns} FROM {quote(prop_table.name)} WHERE {quote(owner)} IN ({marks})"
 
 
-def _property_row(
-    owner: str, owner_id: int, name: str, stored: Stored, custom: bool
-) -> dict[str, Any]:
+# --- statements compiled once per dialect and shape (prepared.py) ----------------------
+
+
+def _type_match(
+    table: SqlTable, type_ids: tuple[int, ...], *, literal: bool = True
+) -> ColumnElement[bool]:
+    """`type_id` is one of these. Prepared statements carry the ids as literals (they are
+    ours, and one is compiled per set): an IN list of parameters would expand per call."""
+    ids: list[Any] = [literal_column(str(int(i))) for i in type_ids] if literal else list(type_ids)
+    return table.c.type_id == ids[0] if len(ids) == 1 else table.c.type_id.in_(ids)
+
+
+@prepared
+def _exists(_: Dialect, table_kind: Table, type_ids: tuple[int, ...]) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    return select(table.c.id).where(
+        _type_match(table, type_ids), table.c.id == bindparam("entity_id")
+    )
+
+
+@prepared
+def _load_one(
+    _: Dialect, table_kind: Table, type_ids: tuple[int, ...], lock: bool
+) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    stmt = select(table).where(_type_match(table, type_ids), table.c.id == bindparam("entity_id"))
+    return stmt.with_for_update() if lock else stmt
+
+
+@prepared
+def _find(
+    _: Dialect,
+    table_kind: Table,
+    type_ids: tuple[int, ...],
+    by_name: bool,
+    by_external_id: bool,
+    in_parent: bool,
+    limit: int,
+    lock: bool,
+) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    stmt = select(table).where(_type_match(table, type_ids))
+    if by_name:
+        stmt = stmt.where(table.c.name == bindparam("name"))
+    if by_external_id:
+        stmt = stmt.where(table.c.external_id == bindparam("external_id"))
+    if in_parent:
+        # A correlated EXISTS on the link's (parent, child) key: one probe per candidate.
+        link, child_column = _LINKS[table_kind]
+        stmt = stmt.where(
+            exists().where(
+                link.c[child_column] == table.c.id,
+                link.c[_PARENT_COLUMN[table_kind]] == bindparam("parent_id"),
+            )
+        )
+    stmt = stmt.order_by(table.c.id).limit(limit)
+    return stmt.with_for_update() if lock else stmt
+
+
+@prepared
+def _insert_entity(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    stmt = insert(table).values({c: bindparam(c) for c in columns})
+    # psycopg has no lastrowid; SQLite and MySQL report the new id without RETURNING.
+    return stmt.returning(table.c.id) if dialect.name == "postgresql" else stmt
+
+
+@prepared
+def _update_entity(_: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("entity_id"))
+        .values({c: bindparam(c) for c in columns})
+    )
+
+
+@prepared
+def _insert_properties(_: Dialect, table_kind: Table) -> ClauseElement:
+    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+    columns = ("name", "is_custom_property", *VALUE_COLUMNS)
+    values: dict[str, Any] = {owner: bindparam("owner_id")}
+    values.update({c: bindparam(c) for c in columns})
+    return insert(prop_table).values(values)
+
+
+@prepared
+def _delete_properties(_: Dialect, table_kind: Table) -> ClauseElement:
+    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+    return delete(prop_table).where(prop_table.c[owner] == bindparam("owner_id"))
+
+
+@prepared
+def _insert_link(_: Dialect, link: SqlTable) -> ClauseElement:
+    columns = [c.name for c in link.c if c.name != "id"]
+    return insert(link).values({c: bindparam(c) for c in columns})
+
+
+@prepared
+def _find_attribution(_: Dialect) -> ClauseElement:
+    link = t.attribution
+    return select(link.c.id).where(
+        link.c.context_id == bindparam("context_id"),
+        link.c.artifact_id == bindparam("artifact_id"),
+    )
+
+
+def _property_row(owner_id: int, name: str, stored: Stored, custom: bool) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(VALUE_COLUMNS)
-    row[owner] = owner_id
+    row["owner_id"] = owner_id
     row["name"] = name
     row["is_custom_property"] = custom
     row[stored.column] = stored.value
