@@ -42,7 +42,7 @@ import modelreg
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = 10  # so a model has 100 versions already at 1,000, and a page is full
 READS = ["get_version", "list_versions", "search_common", "search_selective"]
-WRITES = ["update_version", "create_model", "create_version"]
+WRITES = ["update_version", "create_model", "create_version", "register_version"]
 PORTS = {"modelreg": 18080, "mlflow": 18081}
 MIN_OPS = 3  # fewer completed operations in a timed run: time them one by one instead
 

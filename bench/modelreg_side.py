@@ -191,32 +191,38 @@ def operations(models: int, versions: int, seed: int = 1) -> dict[str, list[dict
         "task": _string("classification"),
         "owner": _string("owner-1"),
     }
-    artifact = _step(
-        "POST",
-        "/model_versions/{id}/artifacts",
-        {
-            "artifactType": "model-artifact",
-            "name": "model",
-            "uri": "s3://bench/new/{u}/model.onnx",
-            "modelFormatName": "onnx",
-            "modelFormatVersion": "1",
+    artifact_body = {
+        "artifactType": "model-artifact",
+        "name": "model",
+        "uri": "s3://bench/new/{u}/model.onnx",
+        "modelFormatName": "onnx",
+        "modelFormatVersion": "1",
+    }
+    artifact = _step("POST", "/model_versions/{id}/artifacts", artifact_body)
+    version_body = {
+        "name": "{u}",
+        "author": "bench",
+        "customProperties": {
+            "framework": _string("onnx"),
+            "accuracy": {"metadataType": "MetadataDoubleValue", "double_value": 0.93},
+            "run": _string("run-{u}"),
         },
-    )
+    }
 
     def create_version(m: int) -> dict[str, Any]:
-        body = {
-            "name": "{u}",
-            "registeredModelId": str(m + 1),
-            "author": "bench",
-            "customProperties": {
-                "framework": _string("onnx"),
-                "accuracy": {"metadataType": "MetadataDoubleValue", "double_value": 0.93},
-                "run": _string("run-{u}"),
-            },
-        }
+        body = {**version_body, "registeredModelId": str(m + 1)}
         first = _step("POST", "/model_versions", body, capture='"id":%s*"(%d+)"')
         first["marker"] = '"registeredModelId"'
         return {"steps": [first, artifact]}
+
+    def register_version(m: int) -> dict[str, Any]:
+        """The same version and artifact in one request: the `/registrations` extension."""
+        body = {
+            "registeredModelId": str(m + 1),
+            "modelVersion": version_body,
+            "modelArtifact": artifact_body,
+        }
+        return {"steps": [_step("POST", "/registrations", body)]}
 
     def search(query: str) -> dict[str, Any]:
         return {"steps": [_step("GET", f"/model_versions?pageSize=100&filterQuery={quote(query)}")]}
@@ -234,6 +240,7 @@ def operations(models: int, versions: int, seed: int = 1) -> dict[str, list[dict
             }
         ],
         "create_version": [create_version(m) for m in range(models)],
+        "register_version": [register_version(m) for m in range(models)],
         "get_version": [
             {
                 "steps": [

@@ -46,6 +46,7 @@ SYSTEM_STYLES: dict[str, Any] = {"modelreg": "-", "mlflow": "--"}
 OPS = {
     "create_model": "create model",
     "create_version": "create version + artifact",
+    "register_version": "create version + artifact, one request",
     "get_version": "get version by name",
     "list_versions": "list 100 versions",
     "search_common": "search, common value (first 100)",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from modelreg.errors import InvalidArgument
+from typing import NamedTuple
+
+from modelreg.errors import AlreadyExists, Conflict, InvalidArgument
 from modelreg.schemas import registry as wire
 
+from .artifacts import upsert_artifact
 from .codec import apply_defaults, merge
 from .common import (
     child_name,
     exactly_one,
     new_record,
+    parse_id,
     require,
     require_exists,
     touch,
@@ -32,13 +36,7 @@ class ModelService:
     # --- registered models ---------------------------------------------------------------
 
     def create_model(self, body: wire.RegisteredModelCreate) -> Record:
-        def work(repo: Repo) -> Record:
-            record = new_record(REGISTERED_MODEL, body.name)
-            merge(record, body)
-            apply_defaults(record)
-            return repo.insert(record)
-
-        return self.store.run(work, write=True)
+        return self.store.run(lambda repo: _insert_model(repo, body), write=True)
 
     def get_model(self, model_id: int) -> Record:
         return self.store.run(lambda repo: require(repo, RM, model_id), write=False)
@@ -67,13 +65,19 @@ class ModelService:
     ) -> Record:
         def work(repo: Repo) -> Record:
             require_exists(repo, RM, model_id)
-            record = new_record(MODEL_VERSION, child_name(model_id, body.name))
-            merge(record, body)
-            record.props["registered_model_id"] = _model_ref(model_id)
-            apply_defaults(record)
-            repo.insert(record)
-            repo.link_parent_context(record.id, model_id)
-            return record
+            return _insert_version(repo, model_id, body)
+
+        return self.store.run(work, write=True)
+
+    def register(self, body: wire.RegistrationCreate) -> tuple[Registration, bool]:
+        """A version and its model artifact in one transaction, under a model given by id
+        or by name (created when missing); True when the model was created too."""
+
+        def work(repo: Repo) -> tuple[Registration, bool]:
+            model, created = _registration_model(repo, body)
+            version = _insert_version(repo, model.id, body.model_version)
+            artifact, _ = upsert_artifact(repo, version.id, body.model_artifact)
+            return Registration(model, version, artifact), created
 
         return self.store.run(work, write=True)
 
@@ -137,3 +141,46 @@ def _described(
         parts.append(f"externalId {external_id!r}")
     where = f" in registered model {parent}" if parent is not None else ""
     return f"{label} with {' and '.join(parts)}{where}"
+
+
+class Registration(NamedTuple):
+    model: Record
+    version: Record
+    artifact: Record
+
+
+def _insert_model(repo: Repo, body: wire.RegisteredModelCreate) -> Record:
+    record = new_record(REGISTERED_MODEL, body.name)
+    merge(record, body)
+    apply_defaults(record)
+    return repo.insert(record)
+
+
+def _insert_version(
+    repo: Repo,
+    model_id: int,
+    body: wire.ModelVersionCreate | wire.ModelVersionBody | wire.RegistrationVersion,
+) -> Record:
+    record = new_record(MODEL_VERSION, child_name(model_id, body.name))
+    merge(record, body)
+    record.props["registered_model_id"] = _model_ref(model_id)
+    apply_defaults(record)
+    repo.insert(record)
+    repo.link_parent_context(record.id, model_id)
+    return record
+
+
+def _registration_model(repo: Repo, body: wire.RegistrationCreate) -> tuple[Record, bool]:
+    if (body.registered_model_id is None) == (body.registered_model is None):
+        raise InvalidArgument("name the model by registeredModelId or by registeredModel")
+    if body.registered_model_id is not None:
+        return require(repo, RM, parse_id(body.registered_model_id, "registeredModelId")), False
+    wanted = body.registered_model
+    assert wanted is not None
+    found = repo.find(RM, names=[wanted.name])
+    if found:
+        return found[0], False
+    try:
+        return _insert_model(repo, wanted), True
+    except AlreadyExists:  # another registration created it first: retry to find it
+        raise Conflict(f"registered model {wanted.name!r} was created concurrently") from None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from .artifacts import ModelArtifact, ModelArtifactCreate
 from .base import (
     IdRef,
     ListEnvelope,
     RequiredId,
     RequiredName,
+    ResponseModel,
     Text,
     WireModel,
 )
@@ -94,3 +96,33 @@ class ModelVersion(EntityResponse):
 
 RegisteredModelList = ListEnvelope[RegisteredModel]
 ModelVersionList = ListEnvelope[ModelVersion]
+
+
+# --- /registrations (extension) --------------------------------------------------------
+
+
+class RegistrationVersion(_ModelVersionFields):
+    """The version of a registration: its model is named beside it, not inside."""
+
+    name: RequiredName
+
+
+class RegistrationCreate(WireModel):
+    """A model version and its model artifact, created in one transaction (an extension).
+
+    The model is either `registeredModelId`, or `registeredModel`: the model with that
+    name, created from these fields when there is none (an existing one is not changed).
+    """
+
+    registered_model_id: IdRef | None = Field(None, description="Id of an existing model")
+    registered_model: RegisteredModelCreate | None = Field(
+        None, description="The model by name; created with these fields when missing"
+    )
+    model_version: RegistrationVersion
+    model_artifact: ModelArtifactCreate
+
+
+class Registration(ResponseModel):
+    registered_model: RegisteredModel
+    model_version: ModelVersion
+    model_artifact: ModelArtifact

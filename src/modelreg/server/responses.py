@@ -28,6 +28,11 @@ def one(record: Record, api: ApiVersion, status: int = 200) -> JsonResponse:
     return JsonResponse(to_json(record, api), status_code=status)
 
 
+def several(records: dict[str, Record], api: ApiVersion, status: int = 200) -> JsonResponse:
+    """An object of records by field name (a registration's model, version and artifact)."""
+    return JsonResponse({k: to_json(r, api) for k, r in records.items()}, status_code=status)
+
+
 def page(result: Page, api: ApiVersion) -> JsonResponse:
     items = [to_json(r, api) for r in result.records]
     return JsonResponse(

@@ -423,14 +423,13 @@ class Repository:
         ids = tuple(by_id)
         # Plain SQL and driver tuples: this runs for every property of every listed entity,
         # and skipping SQLAlchemy's compilation and row processing took a third off it.
-        rows = self.conn.exec_driver_sql(
-            _properties_sql(self.conn.dialect, table_kind, len(ids)), ids
-        )
-        for owner_id, name, custom, *values in rows.cursor.fetchall():
+        sql = _properties_sql(self.conn.dialect, table_kind, len(ids))
+        rows = self.conn.exec_driver_sql(sql, ids).cursor.fetchall()
+        for owner_id, name, custom, int_, string, bool_, double, bytes_, proto in rows:
             # Most properties are plain strings: build those without the general decoder.
-            if values[0] is None and values[1] is not None and values[4] is None:
-                stored = _new_tuple(Stored, ("string_value", values[1], None))
-            elif (decoded := _stored_of(values)) is not None:
+            if int_ is None and string is not None and bytes_ is None:
+                stored = _new_tuple(Stored, ("string_value", string, None))
+            elif (decoded := _stored_of((int_, string, bool_, double, bytes_, proto))) is not None:
                 stored = decoded
             else:
                 continue
@@ -575,7 +574,7 @@ def _property_row(owner_id: int, name: str, stored: Stored, custom: bool) -> dic
     return row
 
 
-def _stored_of(values: list[Any]) -> Stored | None:
+def _stored_of(values: Sequence[Any]) -> Stored | None:
     """The typed value of a property row, from its value columns in VALUE_COLUMNS order
     (the first non-NULL one wins, as upstream reads them)."""
     int_value, string_value, bool_value, double_value, byte_value, proto_value = values

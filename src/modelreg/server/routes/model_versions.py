@@ -63,6 +63,24 @@ def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter
         version_id = parse_id(modelversionId, "model version id")
         return out.one(services.models.update_version(version_id, body), api)
 
+    @r.post(
+        "/registrations",
+        response_model=wire.Registration,
+        status_code=201,
+        tags=["Registrations (extension)"],
+        summary="Register a model version and its model artifact in one transaction",
+    )
+    def register(body: wire.RegistrationCreate, services: ServicesDep) -> out.JsonResponse:
+        """All or nothing: the version and its artifact (and the model, when it is named
+        and missing) are created together, or nothing is written."""
+        created, _ = services.models.register(body)
+        records = {
+            "registeredModel": created.model,
+            "modelVersion": created.version,
+            "modelArtifact": created.artifact,
+        }
+        return out.several(records, api, 201)
+
     add_linked_artifact_routes(
         r,
         api,

@@ -1,0 +1,113 @@
+"""`POST /registrations` (extension): a version and its model artifact in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from .conftest import V1, V1ALPHA3
+
+PROPS = {"framework": {"metadataType": "MetadataStringValue", "string_value": "onnx"}}
+
+
+def _body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "registeredModel": {"name": "fraud", "owner": "risk"},
+        "modelVersion": {"name": "v1", "author": "ana", "customProperties": PROPS},
+        "modelArtifact": {"name": "model", "uri": "s3://b/fraud/1", "modelFormatName": "onnx"},
+    }
+    body.update(overrides)
+    return body
+
+
+def _count(client: TestClient, path: str) -> int:
+    return int(client.get(f"{V1}/{path}").json()["size"])
+
+
+def test_registration_creates_model_version_and_artifact(client: TestClient) -> None:
+    response = client.post(f"{V1}/registrations", json=_body())
+    assert response.status_code == 201, response.text
+    made = response.json()
+    model, version, artifact = made["registeredModel"], made["modelVersion"], made["modelArtifact"]
+    assert (model["name"], model["owner"]) == ("fraud", "risk")
+    assert version["registeredModelId"] == model["id"]
+    assert version["customProperties"] == PROPS and version["author"] == "ana"
+    assert artifact["artifactType"] == "model-artifact" and artifact["uri"] == "s3://b/fraud/1"
+    # what the Kubeflow endpoints then read is the same registration
+    assert client.get(f"{V1}/model_versions/{version['id']}").json() == version
+    linked = client.get(f"{V1}/model_versions/{version['id']}/artifacts").json()["items"]
+    assert linked == [artifact]
+
+
+def test_registration_under_an_existing_model_leaves_it_unchanged(client: TestClient) -> None:
+    first = client.post(f"{V1}/registrations", json=_body()).json()
+    model = first["registeredModel"]
+    by_name = _body(
+        registeredModel={"name": "fraud", "owner": "someone else"},
+        modelVersion={"name": "v2"},
+    )
+    second = client.post(f"{V1}/registrations", json=by_name)
+    assert second.status_code == 201, second.text
+    assert second.json()["registeredModel"] == model
+    by_id = _body(registeredModel=None, registeredModelId=model["id"], modelVersion={"name": "v3"})
+    del by_id["registeredModel"]
+    third = client.post(f"{V1}/registrations", json=by_id)
+    assert third.status_code == 201, third.text
+    assert third.json()["modelVersion"]["registeredModelId"] == model["id"]
+    assert _count(client, f"registered_models/{model['id']}/versions") == 3
+
+
+def test_a_taken_version_name_writes_nothing(client: TestClient) -> None:
+    assert client.post(f"{V1}/registrations", json=_body()).status_code == 201
+    again = _body(registeredModel={"name": "new-model"})  # v1 is free under a new model...
+    assert client.post(f"{V1}/registrations", json=again).status_code == 201
+    clash = client.post(f"{V1}/registrations", json=_body())  # ...but not under fraud
+    assert clash.status_code == 409
+    assert clash.json()["code"] and "v1" in clash.json()["message"]
+    assert _count(client, "model_versions") == 2
+    assert _count(client, "model_artifacts") == 2
+
+
+def test_a_failing_artifact_rolls_back_the_model_and_version(client: TestClient) -> None:
+    artifact = {"name": "model", "uri": "s3://x", "externalId": "ext-1"}
+    first = client.post(f"{V1}/registrations", json=_body(modelArtifact=artifact))
+    assert first.status_code == 201, first.text
+    # the artifact is inserted last, after a new model and its version: all three go
+    body = _body(registeredModel={"name": "rolled-back"}, modelArtifact=artifact)
+    response = client.post(f"{V1}/registrations", json=body)
+    assert response.status_code == 409, response.text
+    assert "ext-1" in response.json()["message"]
+    assert _count(client, "registered_models") == 1
+    assert _count(client, "model_versions") == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"registeredModel": None}, 400),  # no model named at all
+        ({"registeredModelId": "1"}, 400),  # the model named twice
+        ({"registeredModel": None, "registeredModelId": "999999"}, 404),
+        ({"registeredModel": None, "registeredModelId": "x"}, 400),
+        ({"modelVersion": {"author": "no name"}}, 422),
+        ({"modelArtifact": {"uri": "s3://x", "unknown": 1}}, 400),
+        ({"modelArtifact": {"artifactType": "doc-artifact"}}, 400),
+        ({"modelArtifact": {"name": "n" * 300}}, 400),  # too long once prefixed
+    ],
+)
+def test_bad_registrations_are_refused_and_write_nothing(
+    client: TestClient, change: dict[str, Any], status: int
+) -> None:
+    body = {k: v for k, v in _body(**change).items() if v is not None}
+    response = client.post(f"{V1}/registrations", json=body)
+    assert response.status_code == status, response.text
+    assert set(response.json()) == {"code", "message"}
+    assert _count(client, "registered_models") == 0
+    assert _count(client, "model_versions") == 0
+
+
+def test_registration_on_the_deprecated_prefix(client: TestClient) -> None:
+    response = client.post(f"{V1ALPHA3}/registrations", json=_body())
+    assert response.status_code == 201, response.text
+    assert response.headers["deprecation"] == "true"
