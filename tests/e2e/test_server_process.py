@@ -111,8 +111,7 @@ def _children(pid: int) -> set[int]:
 
 
 def _workers(pid: int) -> set[int]:
-    # spawn start method: the supervisor also runs a resource tracker; workers run uvicorn
-    return {c for c in _children(pid) if b"resource_tracker" not in _cmdline(c)}
+    return {c for c in _children(pid) if b"modelreg.server.worker" in _cmdline(c)}
 
 
 def _cmdline(pid: int) -> bytes:
@@ -122,12 +121,22 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def _loaded(pid: int, library: str) -> bool:
+    return library in Path(f"/proc/{pid}/maps").read_text()
+
+
 @pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process tree from /proc")
 def test_workers_have_their_own_sockets_and_a_killed_one_is_replaced(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'w.db'}"
     with running_server(url, "--workers", "2") as (base, process):
         first = _workers(process.pid)
         assert len(first) == 2
+        # The supervisor is the CLI's process replaced by a small one: no application, no
+        # migrations, nothing but its workers beside it.
+        assert b"modelreg.server.supervisor" in _cmdline(process.pid)
+        assert _children(process.pid) == first
+        assert not _loaded(process.pid, "pydantic_core")
+        assert all(_loaded(pid, "pydantic_core") for pid in first)
         # Keep-alive connections opened in a burst reach both workers (SO_REUSEPORT).
         clients = [httpx.Client(base_url=base) for _ in range(16)]
         for client in clients:

@@ -39,6 +39,14 @@ def serve(
         os.environ["MODELREG_DATABASE_URL"] = database_url
     os.environ["MODELREG_MIGRATE_ON_START"] = "true" if migrate else "false"
     settings = _settings()  # a bad setting is one line here, not a traceback in a worker
+    from modelreg.server import supervisor
+
+    supervised = workers > 1 and supervisor.reuse_port_supported()
+    if supervised:
+        try:
+            supervisor.check_port(host, port)
+        except OSError as exc:  # the port is taken, or the address is not ours
+            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}", 2) from None
     if migrate and workers > 1:
         # Migrate once here rather than racing in every worker.
         from modelreg.storage.store import Store
@@ -47,15 +55,8 @@ def serve(
         store.bootstrap(migrate=True)
         store.dispose()
         os.environ["MODELREG_MIGRATE_ON_START"] = "false"
-    if workers > 1:
-        from modelreg.server import supervisor
-
-        if supervisor.reuse_port_supported():
-            try:
-                supervisor.run(host, port, workers, log_level)
-            except OSError as exc:  # the port is taken, or the address is not ours
-                raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}", 2) from None
-            return
+    if supervised:
+        supervisor.exec_supervisor(host, port, workers, log_level)
     uvicorn.run(
         "modelreg.server.asgi:app",
         host=host,

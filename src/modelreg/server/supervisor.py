@@ -9,21 +9,27 @@ which asyncio needs before it sets TCP_NODELAY on accepted connections (without 
 keep-alive responses can wait ~40 ms for a delayed ACK).
 
 Where SO_REUSEPORT is missing (Windows), uvicorn's own supervisor runs instead.
+
+The supervisor is a process of its own, started by `modelreg serve` with `os.execv` once
+the settings are checked and the database migrated: it imports nothing but the standard
+library (about 10 MB against the CLI's 80 MB with the migrations loaded), and its workers
+are plain subprocesses (no multiprocessing resource tracker beside them).
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import os
 import signal
 import socket
+import subprocess
+import sys
 import time
-from multiprocessing.process import BaseProcess
 from types import FrameType
 
-APP = "modelreg.server.asgi:app"
 BACKLOG = 2048
 RESTART_PAUSE_S = 1.0
+STOP_TIMEOUT_S = 30.0
 log = logging.getLogger("modelreg.supervisor")
 
 
@@ -48,27 +54,29 @@ def listening_socket(host: str, port: int, *, shared: bool = True) -> socket.soc
     return sock
 
 
-def _worker(host: str, port: int, log_level: str) -> None:
-    import uvicorn
+def check_port(host: str, port: int) -> None:
+    """Bind once without SO_REUSEPORT: a port in use fails now, with a clear error, not in N
+    workers; and another server on the port (even another modelreg, whose sockets would
+    admit ours) is refused instead of silently sharing its connections."""
+    listening_socket(host, port, shared=False).close()
 
-    sock = listening_socket(host, port)
-    config = uvicorn.Config(APP, log_level=log_level, access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+
+def exec_supervisor(host: str, port: int, workers: int, log_level: str) -> None:
+    """Replace this process with the supervisor (same pid, so signals and process
+    managers keep working). Does not return."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    args = [host, str(port), str(workers), log_level]
+    os.execv(sys.executable, [sys.executable, "-m", "modelreg.server.supervisor", *args])
 
 
 def run(host: str, port: int, workers: int, log_level: str) -> None:
     """Start `workers` processes, restart any that dies, stop them all on SIGTERM/SIGINT."""
-    # Bind once here first, without SO_REUSEPORT: a port in use fails now, with a clear
-    # error, not in N workers; and another server on the port (even another modelreg, whose
-    # sockets would admit ours) is refused instead of silently sharing its connections.
-    listening_socket(host, port, shared=False).close()
-    context = multiprocessing.get_context("spawn")
     stopping = False
 
-    def start() -> BaseProcess:
-        process = context.Process(target=_worker, args=(host, port, log_level), daemon=False)
-        process.start()
-        return process
+    def start() -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "modelreg.server.worker", host, str(port), log_level]
+        return subprocess.Popen(command)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
@@ -80,19 +88,26 @@ def run(host: str, port: int, workers: int, log_level: str) -> None:
         while not stopping:
             time.sleep(0.2)
             for index, process in enumerate(running):
-                if not process.is_alive() and not stopping:
+                if process.poll() is not None and not stopping:
                     log.warning(
-                        "worker %s exited with %s; restarting", process.pid, process.exitcode
+                        "worker %s exited with %s; restarting", process.pid, process.returncode
                     )
                     time.sleep(RESTART_PAUSE_S)
                     running[index] = start()
     finally:
         for process in running:
-            if process.is_alive():
+            if process.poll() is None:
                 process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
         for process in running:
-            process.join(30)
-            if process.is_alive():
+            try:
+                process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+if __name__ == "__main__":
+    host, port, count, level = sys.argv[1:]
+    run(host, int(port), int(count), level)
