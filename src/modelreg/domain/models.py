@@ -106,8 +106,10 @@ class ModelService:
         def work(repo: Repo) -> Page:
             if model_id is None:
                 return repo.list_page(MV, query, None)
-            require_exists(repo, RM, model_id)
-            return repo.list_page(MV, query, model_id)
+            page = repo.list_page(MV, query, model_id)
+            if not page.records:  # versions exist only under a model: check it only now
+                require_exists(repo, RM, model_id)
+            return page
 
         return self.store.run(work, write=False)
 

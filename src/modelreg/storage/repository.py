@@ -441,8 +441,14 @@ class Repository:
         ids = tuple(by_id)
         # Plain SQL and driver tuples: this runs for every property of every listed entity,
         # and skipping SQLAlchemy's compilation and row processing took a third off it.
-        sql = _properties_sql(self.conn.dialect, table_kind, len(ids))
-        _fill_properties(by_id, self.conn.exec_driver_sql(sql, ids).cursor.fetchall())
+        dialect = self.conn.dialect
+        params: tuple[Any, ...] = ids
+        if dialect.name == "postgresql":
+            # One array parameter: psycopg converts and caches a query of at most 50
+            # parameters, and the server prepares it once for every page size.
+            params = (list(ids),)
+        sql = _properties_sql(dialect, table_kind, 0 if dialect.name == "postgresql" else len(ids))
+        _fill_properties(by_id, self.conn.exec_driver_sql(sql, params).cursor.fetchall())
 
 
 def _fill_properties(by_id: dict[int, list[Record]], rows: Sequence[Sequence[Any]]) -> None:
@@ -469,13 +475,14 @@ assert all(p["id"] == 0 and p["type_id"] == 1 for p in _COLUMN_POSITIONS.values(
 
 @functools.lru_cache(maxsize=256)
 def _properties_sql(dialect: Dialect, table_kind: Table, count: int) -> str:
-    """SELECT the properties of `count` owners, in the driver's placeholder style."""
+    """SELECT the properties of `count` owners, in the driver's placeholder style; on
+    PostgreSQL (`count` 0) of the owners in one array parameter."""
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(c) for c in (owner, "name", "is_custom_property", *VALUE_COLUMNS))
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join([mark] * count)
-    return f"SELECT {columns} FROM {quote(prop_table.name)} WHERE {quote(owner)} IN ({marks})"
+    match = f"= ANY({mark})" if count == 0 else f"IN ({', '.join([mark] * count)})"
+    return f"SELECT {columns} FROM {quote(prop_table.name)} WHERE {quote(owner)} {match}"
 
 
 # --- statements compiled once per dialect and shape (prepared.py) ----------------------
