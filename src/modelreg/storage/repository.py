@@ -1,12 +1,12 @@
 """Reads and writes of MLMD rows for the logical entities, inside one transaction.
 
 Every list is two statements whatever the page size: one for the entity rows (keyset
-paged) and one for all their property rows.
+paged) and one for all their property rows. A get or find outside a write is one: the
+entity joined to its properties. The SQL of the hot paths is in statements.py.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,56 +16,28 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
-    bindparam,
     case,
-    delete,
     exists,
     func,
-    insert,
-    literal_column,
     or_,
     select,
-    update,
 )
-from sqlalchemy import (
-    Table as SqlTable,
-)
-from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.expression import ClauseElement
 
 from modelreg.domain.filters.ast import Property
 from modelreg.domain.filters.resolve import ColumnTarget, order_target, resolve
 from modelreg.domain.kinds import Kind, Table
 from modelreg.domain.paging import Cursor, ListQuery, OrderKey, SortValue, encode_token
 from modelreg.domain.records import Page, Record
-from modelreg.domain.values import Stored, ValueColumn
+from modelreg.domain.values import Stored
 from modelreg.errors import AlreadyExists, InvalidArgument
 
+from . import statements as st
 from . import tables as t
 from .engine import WRITE_OPTION
 from .filter_sql import FilterCompiler, escape_like
-from .prepared import prepared
 from .types import TypeRegistry
 
-VALUE_COLUMNS: tuple[ValueColumn, ...] = (
-    "int_value",
-    "string_value",
-    "bool_value",
-    "double_value",
-    "byte_value",
-    "proto_value",
-)
-_LINKS = {
-    Table.CONTEXT: (t.parent_context, "context_id"),
-    Table.ARTIFACT: (t.attribution, "artifact_id"),
-    Table.EXECUTION: (t.association, "execution_id"),
-}
-_PARENT_COLUMN = {
-    Table.CONTEXT: "parent_context_id",
-    Table.ARTIFACT: "context_id",
-    Table.EXECUTION: "context_id",
-}
 # On SQLite, a property condition matching at least this many rows is evaluated row by row
 # in page order instead of by collecting its matches (FilterCompiler._property_condition):
 # SQLite's planner has no statistics per value to choose that itself. PostgreSQL and MySQL
@@ -123,7 +95,7 @@ class Repository:
         values["type_id"] = self.types.id_of(record.kind)
         values["name"] = record.name
         values["create_time_since_epoch"] = record.create_time
-        statement = _insert_entity(self.conn.dialect, record.kind.table, tuple(values))
+        statement = st.insert_entity(self.conn.dialect, record.kind.table, tuple(values))
         try:
             result = statement.run(self.conn, **values)
         except IntegrityError as exc:
@@ -140,22 +112,22 @@ class Repository:
         values = self._entity_values(record)
         dialect = self.conn.dialect
         try:
-            _update_entity(dialect, record.kind.table, tuple(values)).run(
+            st.update_entity(dialect, record.kind.table, tuple(values)).run(
                 self.conn, entity_id=record.id, **values
             )
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
-        _delete_properties(dialect, record.kind.table).run(self.conn, owner_id=record.id)
+        st.delete_properties(dialect, record.kind.table).run(self.conn, owner_id=record.id)
         self._insert_properties(record)
         return record
 
     def link_parent_context(self, child_id: int, parent_id: int) -> None:
-        _insert_link(self.conn.dialect, t.parent_context).run(
+        st.insert_link(self.conn.dialect, t.parent_context).run(
             self.conn, context_id=child_id, parent_context_id=parent_id
         )
 
     def associate(self, context_id: int, execution_id: int) -> None:
-        _insert_link(self.conn.dialect, t.association).run(
+        st.insert_link(self.conn.dialect, t.association).run(
             self.conn, context_id=context_id, execution_id=execution_id
         )
 
@@ -166,13 +138,13 @@ class Repository:
         in id order: one statement for the rows and one for their properties."""
         if not parent_ids:
             return {}
-        link, child_column = _LINKS[kinds[0].table]
+        link, child_column = st.LINKS[kinds[0].table]
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = (
             self._select(kinds)
-            .add_columns(link.c[_PARENT_COLUMN[kinds[0].table]].label("parent_id"))
+            .add_columns(link.c[st.PARENT_COLUMN[kinds[0].table]].label("parent_id"))
             .join(link, link.c[child_column] == table.c.id)
-            .where(link.c[_PARENT_COLUMN[kinds[0].table]].in_(list(parent_ids)))
+            .where(link.c[st.PARENT_COLUMN[kinds[0].table]].in_(list(parent_ids)))
             .order_by(table.c.id)
         )
         rows = self.conn.execute(stmt).all()
@@ -185,8 +157,8 @@ class Repository:
     def attribute(self, context_id: int, artifact_id: int, *, new: bool = False) -> None:
         """Link an artifact to a context unless it already is (a `new` artifact is not)."""
         link = {"context_id": context_id, "artifact_id": artifact_id}
-        if new or not _find_attribution(self.conn.dialect).rows(self.conn, **link):
-            _insert_link(self.conn.dialect, t.attribution).run(self.conn, **link)
+        if new or not st.find_attribution(self.conn.dialect).rows(self.conn, **link):
+            st.insert_link(self.conn.dialect, t.attribution).run(self.conn, **link)
 
     @staticmethod
     def _entity_values(record: Record) -> dict[str, Any]:
@@ -208,7 +180,7 @@ class Repository:
             for name, stored in props.items()
         ]
         if rows:
-            _insert_properties(self.conn.dialect, record.kind.table).run_many(self.conn, rows)
+            st.insert_properties(self.conn.dialect, record.kind.table).run_many(self.conn, rows)
 
     # --- reads -------------------------------------------------------------------------
 
@@ -217,7 +189,7 @@ class Repository:
         return found[0] if found else None
 
     def exists(self, kinds: Sequence[Kind], entity_id: int) -> bool:
-        statement = _exists(self.conn.dialect, kinds[0].table, self._type_ids(kinds))
+        statement = st.exists_by_id(self.conn.dialect, kinds[0].table, self._type_ids(kinds))
         return bool(statement.rows(self.conn, entity_id=entity_id))
 
     def load(self, kinds: Sequence[Kind], ids: Iterable[int]) -> list[Record]:
@@ -226,7 +198,7 @@ class Repository:
         if not id_list:
             return []
         if len(id_list) == 1:
-            statement = _load_one(
+            statement = st.load_one(
                 self.conn.dialect, kinds[0].table, self._type_ids(kinds), self._lock_reads
             )
             found = statement.rows(self.conn, entity_id=id_list[0])
@@ -246,7 +218,7 @@ class Repository:
     ) -> list[Record]:
         """Records matching stored names exactly (any of them) and/or an external id."""
         if len(names) <= 1:
-            statement = _find(
+            statement = st.find(
                 self.conn.dialect,
                 kinds[0].table,
                 self._type_ids(kinds),
@@ -299,10 +271,10 @@ class Repository:
             # page: `id IN (children)` would read every child first (10,000 of them for
             # one model at 1,000,000 versions), and the planners do not see that ordering
             # by the entity's id is ordering by the link's child column.
-            link, child_column = _LINKS[kinds[0].table]
+            link, child_column = st.LINKS[kinds[0].table]
             id_column = link.c[child_column]
             stmt = stmt.join(link, id_column == table.c.id).where(
-                link.c[_PARENT_COLUMN[kinds[0].table]] == parent_id
+                link.c[st.PARENT_COLUMN[kinds[0].table]] == parent_id
             )
         resolved = resolve(query.filter, kinds)
         if resolved is not None:
@@ -373,10 +345,10 @@ class Repository:
     def _child_of(self, kind: Kind, parent_id: int) -> Any:
         """A correlated EXISTS on the link's primary key or unique index: one probe per
         candidate row, where `id IN (children)` would read every child of the parent."""
-        link, child_column = _LINKS[kind.table]
+        link, child_column = st.LINKS[kind.table]
         table = t.ENTITY_TABLES[kind.table.value]
         return exists().where(
-            link.c[child_column] == table.c.id, link.c[_PARENT_COLUMN[kind.table]] == parent_id
+            link.c[child_column] == table.c.id, link.c[st.PARENT_COLUMN[kind.table]] == parent_id
         )
 
     def _locked(self, stmt: Select[Any]) -> Select[Any]:
@@ -387,7 +359,7 @@ class Repository:
 
     def _of_kinds(self, kinds: Sequence[Kind]) -> ColumnElement[bool]:
         table = t.ENTITY_TABLES[kinds[0].table.value]
-        return _type_match(table, self._type_ids(kinds), literal=False)
+        return st.type_match(table, self._type_ids(kinds), literal=False)
 
     def _type_ids(self, kinds: Sequence[Kind]) -> tuple[int, ...]:
         return tuple(self.types.id_of(k) for k in kinds)
@@ -396,7 +368,7 @@ class Repository:
         self, kinds: Sequence[Kind], rows: Sequence[Any], *, joined: bool = False
     ) -> list[Record]:
         """Records from entity rows, with their properties: read with one more statement,
-        or (`joined`) already in the rows, one row per property (see `_with_properties`)."""
+        or (`joined`) already in the rows, one row per property (see `st.with_properties`)."""
         if not rows:
             return []
         table_kind = kinds[0].table
@@ -443,11 +415,12 @@ class Repository:
         # and skipping SQLAlchemy's compilation and row processing took a third off it.
         dialect = self.conn.dialect
         params: tuple[Any, ...] = ids
+        count = len(ids)
         if dialect.name == "postgresql":
             # One array parameter: psycopg converts and caches a query of at most 50
             # parameters, and the server prepares it once for every page size.
-            params = (list(ids),)
-        sql = _properties_sql(dialect, table_kind, 0 if dialect.name == "postgresql" else len(ids))
+            params, count = (list(ids),), 0
+        sql = st.properties_sql(dialect, table_kind, count)
         _fill_properties(by_id, self.conn.exec_driver_sql(sql, params).cursor.fetchall())
 
 
@@ -473,141 +446,8 @@ _COLUMN_POSITIONS = {
 assert all(p["id"] == 0 and p["type_id"] == 1 for p in _COLUMN_POSITIONS.values())
 
 
-@functools.lru_cache(maxsize=256)
-def _properties_sql(dialect: Dialect, table_kind: Table, count: int) -> str:
-    """SELECT the properties of `count` owners, in the driver's placeholder style; on
-    PostgreSQL (`count` 0) of the owners in one array parameter."""
-    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
-    quote = dialect.identifier_preparer.quote
-    columns = ", ".join(quote(c) for c in (owner, "name", "is_custom_property", *VALUE_COLUMNS))
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    match = f"= ANY({mark})" if count == 0 else f"IN ({', '.join([mark] * count)})"
-    return f"SELECT {columns} FROM {quote(prop_table.name)} WHERE {quote(owner)} {match}"
-
-
-# --- statements compiled once per dialect and shape (prepared.py) ----------------------
-
-
-def _type_match(
-    table: SqlTable, type_ids: tuple[int, ...], *, literal: bool = True
-) -> ColumnElement[bool]:
-    """`type_id` is one of these. Prepared statements carry the ids as literals (they are
-    ours, and one is compiled per set): an IN list of parameters would expand per call."""
-    ids: list[Any] = [literal_column(str(int(i))) for i in type_ids] if literal else list(type_ids)
-    return table.c.type_id == ids[0] if len(ids) == 1 else table.c.type_id.in_(ids)
-
-
-@prepared
-def _exists(_: Dialect, table_kind: Table, type_ids: tuple[int, ...]) -> ClauseElement:
-    table = t.ENTITY_TABLES[table_kind.value]
-    return select(table.c.id).where(
-        _type_match(table, type_ids), table.c.id == bindparam("entity_id")
-    )
-
-
-@prepared
-def _load_one(
-    _: Dialect, table_kind: Table, type_ids: tuple[int, ...], lock: bool
-) -> ClauseElement:
-    table = t.ENTITY_TABLES[table_kind.value]
-    stmt = select(table).where(_type_match(table, type_ids), table.c.id == bindparam("entity_id"))
-    return stmt.with_for_update() if lock else _with_properties(table_kind, stmt)
-
-
-@prepared
-def _find(
-    _: Dialect,
-    table_kind: Table,
-    type_ids: tuple[int, ...],
-    by_name: bool,
-    by_external_id: bool,
-    in_parent: bool,
-    limit: int,
-    lock: bool,
-) -> ClauseElement:
-    table = t.ENTITY_TABLES[table_kind.value]
-    stmt = select(table).where(_type_match(table, type_ids))
-    if by_name:
-        stmt = stmt.where(table.c.name == bindparam("name"))
-    if by_external_id:
-        stmt = stmt.where(table.c.external_id == bindparam("external_id"))
-    if in_parent:
-        # A correlated EXISTS on the link's (parent, child) key: one probe per candidate.
-        link, child_column = _LINKS[table_kind]
-        stmt = stmt.where(
-            exists().where(
-                link.c[child_column] == table.c.id,
-                link.c[_PARENT_COLUMN[table_kind]] == bindparam("parent_id"),
-            )
-        )
-    stmt = stmt.order_by(table.c.id).limit(limit)
-    return stmt.with_for_update() if lock else _with_properties(table_kind, stmt)
-
-
-def _with_properties(table_kind: Table, entities: Select[Any]) -> Select[Any]:
-    """The entity rows joined to their property rows: one round trip for a get instead of
-    two. Not for locking reads: FOR UPDATE cannot take the nullable side of an outer join
-    (PostgreSQL), and MariaDB has no `FOR UPDATE OF`."""
-    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
-    found = entities.subquery("found")
-    values = [prop_table.c[c] for c in ("name", "is_custom_property", *VALUE_COLUMNS)]
-    return (
-        select(found, *values)
-        .outerjoin(prop_table, prop_table.c[owner] == found.c.id)
-        .order_by(found.c.id)
-    )
-
-
-@prepared
-def _insert_entity(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
-    table = t.ENTITY_TABLES[table_kind.value]
-    stmt = insert(table).values({c: bindparam(c) for c in columns})
-    # psycopg has no lastrowid; SQLite and MySQL report the new id without RETURNING.
-    return stmt.returning(table.c.id) if dialect.name == "postgresql" else stmt
-
-
-@prepared
-def _update_entity(_: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
-    table = t.ENTITY_TABLES[table_kind.value]
-    return (
-        update(table)
-        .where(table.c.id == bindparam("entity_id"))
-        .values({c: bindparam(c) for c in columns})
-    )
-
-
-@prepared
-def _insert_properties(_: Dialect, table_kind: Table) -> ClauseElement:
-    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
-    columns = ("name", "is_custom_property", *VALUE_COLUMNS)
-    values: dict[str, Any] = {owner: bindparam("owner_id")}
-    values.update({c: bindparam(c) for c in columns})
-    return insert(prop_table).values(values)
-
-
-@prepared
-def _delete_properties(_: Dialect, table_kind: Table) -> ClauseElement:
-    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
-    return delete(prop_table).where(prop_table.c[owner] == bindparam("owner_id"))
-
-
-@prepared
-def _insert_link(_: Dialect, link: SqlTable) -> ClauseElement:
-    columns = [c.name for c in link.c if c.name != "id"]
-    return insert(link).values({c: bindparam(c) for c in columns})
-
-
-@prepared
-def _find_attribution(_: Dialect) -> ClauseElement:
-    link = t.attribution
-    return select(link.c.id).where(
-        link.c.context_id == bindparam("context_id"),
-        link.c.artifact_id == bindparam("artifact_id"),
-    )
-
-
 def _property_row(owner_id: int, name: str, stored: Stored, custom: bool) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(VALUE_COLUMNS)
+    row: dict[str, Any] = dict.fromkeys(st.VALUE_COLUMNS)
     row["owner_id"] = owner_id
     row["name"] = name
     row["is_custom_property"] = custom

@@ -1,0 +1,180 @@
+"""The SQL of the hot reads and writes, and the MLMD layout facts it is built from.
+
+Each `@prepared` builder returns a Core statement for one dialect and shape; it is
+compiled once and then run as the driver's SQL (prepared.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy import Table as SqlTable
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import ClauseElement
+
+from modelreg.domain.kinds import Table
+from modelreg.domain.values import ValueColumn
+
+from . import tables as t
+from .prepared import prepared
+
+VALUE_COLUMNS: tuple[ValueColumn, ...] = (
+    "int_value",
+    "string_value",
+    "bool_value",
+    "double_value",
+    "byte_value",
+    "proto_value",
+)
+# Per entity table: the table linking it to a parent context and its own column there,
+# then the parent's column.
+LINKS = {
+    Table.CONTEXT: (t.parent_context, "context_id"),
+    Table.ARTIFACT: (t.attribution, "artifact_id"),
+    Table.EXECUTION: (t.association, "execution_id"),
+}
+PARENT_COLUMN = {
+    Table.CONTEXT: "parent_context_id",
+    Table.ARTIFACT: "context_id",
+    Table.EXECUTION: "context_id",
+}
+
+
+@functools.lru_cache(maxsize=256)
+def properties_sql(dialect: Dialect, table_kind: Table, count: int) -> str:
+    """SELECT the properties of `count` owners, in the driver's placeholder style; on
+    PostgreSQL (`count` 0) of the owners in one array parameter."""
+    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(c) for c in (owner, "name", "is_custom_property", *VALUE_COLUMNS))
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    match = f"= ANY({mark})" if count == 0 else f"IN ({', '.join([mark] * count)})"
+    return f"SELECT {columns} FROM {quote(prop_table.name)} WHERE {quote(owner)} {match}"
+
+
+def type_match(
+    table: SqlTable, type_ids: tuple[int, ...], *, literal: bool = True
+) -> ColumnElement[bool]:
+    """`type_id` is one of these. Prepared statements carry the ids as literals (they are
+    ours, and one is compiled per set): an IN list of parameters would expand per call."""
+    ids: list[Any] = [literal_column(str(int(i))) for i in type_ids] if literal else list(type_ids)
+    return table.c.type_id == ids[0] if len(ids) == 1 else table.c.type_id.in_(ids)
+
+
+@prepared
+def exists_by_id(_: Dialect, table_kind: Table, type_ids: tuple[int, ...]) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    return select(table.c.id).where(
+        type_match(table, type_ids), table.c.id == bindparam("entity_id")
+    )
+
+
+@prepared
+def load_one(_: Dialect, table_kind: Table, type_ids: tuple[int, ...], lock: bool) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    stmt = select(table).where(type_match(table, type_ids), table.c.id == bindparam("entity_id"))
+    return stmt.with_for_update() if lock else with_properties(table_kind, stmt)
+
+
+@prepared
+def find(
+    _: Dialect,
+    table_kind: Table,
+    type_ids: tuple[int, ...],
+    by_name: bool,
+    by_external_id: bool,
+    in_parent: bool,
+    limit: int,
+    lock: bool,
+) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    stmt = select(table).where(type_match(table, type_ids))
+    if by_name:
+        stmt = stmt.where(table.c.name == bindparam("name"))
+    if by_external_id:
+        stmt = stmt.where(table.c.external_id == bindparam("external_id"))
+    if in_parent:
+        # A correlated EXISTS on the link's (parent, child) key: one probe per candidate.
+        link, child_column = LINKS[table_kind]
+        stmt = stmt.where(
+            exists().where(
+                link.c[child_column] == table.c.id,
+                link.c[PARENT_COLUMN[table_kind]] == bindparam("parent_id"),
+            )
+        )
+    stmt = stmt.order_by(table.c.id).limit(limit)
+    return stmt.with_for_update() if lock else with_properties(table_kind, stmt)
+
+
+def with_properties(table_kind: Table, entities: Select[Any]) -> Select[Any]:
+    """The entity rows joined to their property rows: one round trip for a get instead of
+    two. Not for locking reads: FOR UPDATE cannot take the nullable side of an outer join
+    (PostgreSQL), and MariaDB has no `FOR UPDATE OF`."""
+    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+    found = entities.subquery("found")
+    values = [prop_table.c[c] for c in ("name", "is_custom_property", *VALUE_COLUMNS)]
+    return (
+        select(found, *values)
+        .outerjoin(prop_table, prop_table.c[owner] == found.c.id)
+        .order_by(found.c.id)
+    )
+
+
+@prepared
+def insert_entity(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    stmt = insert(table).values({c: bindparam(c) for c in columns})
+    # psycopg has no lastrowid; SQLite and MySQL report the new id without RETURNING.
+    return stmt.returning(table.c.id) if dialect.name == "postgresql" else stmt
+
+
+@prepared
+def update_entity(_: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
+    table = t.ENTITY_TABLES[table_kind.value]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("entity_id"))
+        .values({c: bindparam(c) for c in columns})
+    )
+
+
+@prepared
+def insert_properties(_: Dialect, table_kind: Table) -> ClauseElement:
+    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+    columns = ("name", "is_custom_property", *VALUE_COLUMNS)
+    values: dict[str, Any] = {owner: bindparam("owner_id")}
+    values.update({c: bindparam(c) for c in columns})
+    return insert(prop_table).values(values)
+
+
+@prepared
+def delete_properties(_: Dialect, table_kind: Table) -> ClauseElement:
+    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+    return delete(prop_table).where(prop_table.c[owner] == bindparam("owner_id"))
+
+
+@prepared
+def insert_link(_: Dialect, link: SqlTable) -> ClauseElement:
+    columns = [c.name for c in link.c if c.name != "id"]
+    return insert(link).values({c: bindparam(c) for c in columns})
+
+
+@prepared
+def find_attribution(_: Dialect) -> ClauseElement:
+    link = t.attribution
+    return select(link.c.id).where(
+        link.c.context_id == bindparam("context_id"),
+        link.c.artifact_id == bindparam("artifact_id"),
+    )
