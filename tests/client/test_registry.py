@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from modelreg import (
@@ -15,7 +16,9 @@ from modelreg import (
     Registry,
     from_metadata,
 )
+from modelreg.client.embedded import Portal, PortalTransport
 from modelreg.schemas.enums import ContextState
+from modelreg.storage.store import Store
 
 FRAUD = {
     "model_format_name": "onnx",
@@ -102,6 +105,31 @@ def test_registration_interrupted_before_the_artifact_is_completed(registry: Reg
     result = register(registry)
     assert result.model == model
     assert result.artifact.uri == "s3://m/fraud/1"
+
+
+def test_a_new_registration_is_one_request_and_a_repeat_is_compared(
+    session_portal: Portal, store: Store
+) -> None:
+    sent: list[tuple[str, str]] = []
+
+    class Counting(httpx.BaseTransport):
+        def __init__(self, inner: httpx.BaseTransport) -> None:
+            self.inner = inner
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            sent.append((request.method, request.url.path.rsplit("/", 1)[-1]))
+            return self.inner.handle_request(request)
+
+    registry = Registry(
+        session_portal.base_url, transport=Counting(PortalTransport(session_portal)), retries=0
+    )
+    first = register(registry, metadata={"auc": 0.97})
+    assert sent == [("POST", "registrations")]
+    sent.clear()
+    assert register(registry, metadata={"auc": 0.97}) == first  # 409, then compared
+    assert sent[0] == ("POST", "registrations") and len(sent) > 1
+    with pytest.raises(AlreadyExists, match="auc"):
+        register(registry, metadata={"auc": 0.5})
 
 
 def test_a_new_version_of_an_existing_model(registry: Registry) -> None:

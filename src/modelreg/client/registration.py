@@ -4,24 +4,28 @@ Registering what is already registered, with the same content, answers the store
 entities; with other content it raises `AlreadyExists` naming each differing field. Only
 fields the caller gave are compared (a field left out matches anything). A registration
 interrupted half-way (a version without its artifact) is completed by running it again, and
-two clients registering the same thing at once both succeed.
+two clients registering the same thing at once both succeed. On a modelreg server a new
+registration is one request and one transaction (`POST /registrations`); elsewhere, and
+for what is already (partly) registered, it is a few requests of the Kubeflow API.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from modelreg.errors import AlreadyExists
+from modelreg.errors import AlreadyExists, NotFound
 from modelreg.schemas import artifacts as art
 from modelreg.schemas import registry as reg
 
 from . import endpoints as ep
 from .bodies import body
-from .call import Flow, or_none, single
+from .call import Call, Flow, or_none, single
+from .errors import RegistryHTTPError
 from .operations import (
     create_model_version,
     create_registered_model,
@@ -71,6 +75,9 @@ class ModelSpec:
 
 
 def register(spec: ModelSpec) -> Flow[Registration]:
+    done = yield from _register_at_once(spec)
+    if done is not None:
+        return done
     model = yield from _model(spec)
     version, created = yield from _version(spec, model)
     artifact = None if created else (yield from _find_artifact(spec, version))
@@ -85,6 +92,37 @@ def register(spec: ModelSpec) -> Flow[Registration]:
     if artifact is None:
         artifact = yield from _create_artifact(spec, version)
     return Registration(model, version, artifact)
+
+
+def _register_at_once(spec: ModelSpec) -> Flow[Registration | None]:
+    """All three in one request and one transaction, where the server offers it (modelreg's
+    `POST /registrations`). None where it does not (upstream: 404 or 405), or when the
+    version is already there (409): the step-by-step flow then compares what is registered
+    and completes a registration that was interrupted half-way."""
+    data = {
+        "registeredModel": body(
+            reg.RegisteredModelCreate,
+            {"name": spec.name, "owner": spec.owner},
+            what="register_model",
+        ),
+        "modelVersion": body(
+            reg.RegistrationVersion,
+            {"name": spec.version, **spec.version_fields},
+            what="register_model",
+        ),
+        "modelArtifact": body(
+            art.ModelArtifactCreate, {"name": spec.name, **spec.artifact}, what="register_model"
+        ),
+    }
+    try:
+        made = yield Call("POST", "/registrations", reg.Registration.model_validate, body=data)
+    except (NotFound, AlreadyExists):
+        return None
+    except RegistryHTTPError as exc:
+        if exc.status == HTTPStatus.METHOD_NOT_ALLOWED:
+            return None
+        raise
+    return Registration(made.registered_model, made.model_version, made.model_artifact)
 
 
 def _model(spec: ModelSpec) -> Flow[reg.RegisteredModel]:
