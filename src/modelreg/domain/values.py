@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Literal, NamedTuple
-
-from google.protobuf import any_pb2, json_format, struct_pb2
-from google.protobuf.message import DecodeError
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from modelreg.errors import InvalidArgument
 from modelreg.schemas import metadata as wire
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 ValueColumn = Literal[
     "int_value", "double_value", "string_value", "bool_value", "byte_value", "proto_value"
@@ -33,8 +33,16 @@ class Stored(NamedTuple):
     beside the upstream encoding so the value reads back byte for byte."""
 
 
+def _pb(name: str) -> ModuleType:
+    """A protobuf module, imported on first use: only structs and protos need protobuf, and
+    a worker that never sees one saves its 2.6 MB."""
+    import importlib
+
+    return importlib.import_module(f"google.protobuf.{name}")
+
+
 def encode_struct(obj: dict[str, Any]) -> str:
-    message = struct_pb2.Struct()
+    message = _pb("struct_pb2").Struct()
     try:
         message.update(obj)
     except (ValueError, TypeError, OverflowError) as exc:
@@ -55,9 +63,13 @@ def _integral_floats_as_ints(value: Any) -> Any:
 
 
 def decode_struct(text: str) -> dict[str, Any]:
-    message = struct_pb2.Struct()
-    message.ParseFromString(base64.b64decode(text[len(STRUCT_PREFIX) :]))
-    return dict(_integral_floats_as_ints(json_format.MessageToDict(message)))
+    """The struct's dict; ValueError when the text is not a serialised struct."""
+    message = _pb("struct_pb2").Struct()
+    try:
+        message.ParseFromString(base64.b64decode(text[len(STRUCT_PREFIX) :]))
+    except _pb("message").DecodeError as exc:
+        raise ValueError(f"not a serialised struct: {exc}") from None
+    return dict(_integral_floats_as_ints(_pb("json_format").MessageToDict(message)))
 
 
 def to_stored(
@@ -84,7 +96,7 @@ def to_stored(
     if isinstance(value, wire.MetadataStructValue):
         raw = base64.b64decode(value.struct_value)
         return Stored("string_value", encode_struct(json.loads(raw)), raw)
-    packed = any_pb2.Any(type_url=value.type, value=base64.b64decode(value.proto_value))
+    packed = _pb("any_pb2").Any(type_url=value.type, value=base64.b64decode(value.proto_value))
     return Stored("proto_value", packed.SerializeToString())
 
 
@@ -98,7 +110,7 @@ def to_wire(stored: Stored) -> dict[str, Any]:
             if raw is None:  # written by upstream: re-encode the struct
                 try:
                     raw = json.dumps(decode_struct(value), separators=(",", ":")).encode("utf-8")
-                except (ValueError, DecodeError):  # not a struct after all: show the text
+                except ValueError:  # not a struct after all: show the text
                     return {"metadataType": "MetadataStringValue", "string_value": value}
             encoded = base64.b64encode(raw).decode("ascii")
             return {"metadataType": "MetadataStructValue", "struct_value": encoded}
@@ -108,7 +120,7 @@ def to_wire(stored: Stored) -> dict[str, Any]:
     if column == "double_value":
         return {"metadataType": "MetadataDoubleValue", "double_value": value}
     if column == "proto_value":
-        packed = any_pb2.Any()
+        packed = _pb("any_pb2").Any()
         packed.ParseFromString(value)
         return {
             "metadataType": "MetadataProtoValue",
