@@ -69,15 +69,15 @@ class ModelService:
 
         return self.store.run(work, write=True)
 
-    def register(self, body: wire.RegistrationCreate) -> tuple[Registration, bool]:
+    def register(self, body: wire.RegistrationCreate) -> Registration:
         """A version and its model artifact in one transaction, under a model given by id
-        or by name (created when missing); True when the model was created too."""
+        or by name (created when missing)."""
 
-        def work(repo: Repo) -> tuple[Registration, bool]:
-            model, created = _registration_model(repo, body)
+        def work(repo: Repo) -> Registration:
+            model = _registration_model(repo, body)
             version = _insert_version(repo, model.id, body.model_version)
             artifact, _ = upsert_artifact(repo, version.id, body.model_artifact)
-            return Registration(model, version, artifact), created
+            return Registration(model, version, artifact)
 
         return self.store.run(work, write=True)
 
@@ -172,17 +172,17 @@ def _insert_version(
     return record
 
 
-def _registration_model(repo: Repo, body: wire.RegistrationCreate) -> tuple[Record, bool]:
+def _registration_model(repo: Repo, body: wire.RegistrationCreate) -> Record:
     if (body.registered_model_id is None) == (body.registered_model is None):
         raise InvalidArgument("name the model by registeredModelId or by registeredModel")
     if body.registered_model_id is not None:
-        return require(repo, RM, parse_id(body.registered_model_id, "registeredModelId")), False
+        return require(repo, RM, parse_id(body.registered_model_id, "registeredModelId"))
     wanted = body.registered_model
     assert wanted is not None
     found = repo.find(RM, names=[wanted.name])
     if found:
-        return found[0], False
+        return found[0]
     try:
-        return _insert_model(repo, wanted), True
+        return _insert_model(repo, wanted)
     except AlreadyExists:  # another registration created it first: retry to find it
         raise Conflict(f"registered model {wanted.name!r} was created concurrently") from None

@@ -12,7 +12,7 @@ Where SO_REUSEPORT is missing (Windows), uvicorn's own supervisor runs instead.
 
 The supervisor is a process of its own, started by `modelreg serve` with `os.execv` once
 the settings are checked and the database migrated: it imports nothing but the standard
-library (about 10 MB against the CLI's 80 MB with the migrations loaded), and its workers
+library (13 MB, where the CLI with the migrations loaded took 82 MB), and its workers
 are plain subprocesses (no multiprocessing resource tracker beside them).
 """
 

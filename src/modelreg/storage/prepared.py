@@ -45,9 +45,9 @@ class Prepared:
     def run(self, conn: Connection, **values: Any) -> CursorResult[Any]:
         return conn.exec_driver_sql(self.sql, self.args(values))
 
-    def rows(self, conn: Connection, **values: Any) -> list[tuple[Any, ...]]:
+    def rows(self, conn: Connection, **values: Any) -> Sequence[Any]:
         """The driver's rows as plain tuples."""
-        return list(self.run(conn, **values).cursor.fetchall())
+        return self.run(conn, **values).cursor.fetchall()
 
     def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """One executemany for several parameter sets (inserts of property rows)."""

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    exists,
     func,
     or_,
     select,
@@ -229,7 +228,7 @@ class Repository:
                 self._lock_reads,
             )
             values = {"name": names[0] if names else None, "external_id": external_id}
-            found: list[Any] = statement.rows(self.conn, parent_id=parent_id, **values)
+            found = statement.rows(self.conn, parent_id=parent_id, **values)
             rows = self._materialise(kinds, found, joined=not self._lock_reads)
         else:
             table = t.ENTITY_TABLES[kinds[0].table.value]
@@ -237,7 +236,7 @@ class Repository:
             if external_id is not None:
                 stmt = stmt.where(table.c.external_id == external_id)
             if parent_id is not None:
-                stmt = stmt.where(self._child_of(kinds[0], parent_id))
+                stmt = stmt.where(st.child_of(kinds[0].table, parent_id))
             stmt = self._locked(stmt.order_by(table.c.id).limit(limit))
             rows = self._materialise(kinds, self.conn.execute(stmt).all())
         # MySQL/MariaDB collations pad with spaces: `'x' = 'x '` there. Keep exact matches only.
@@ -256,7 +255,7 @@ class Repository:
         pattern = "%:" + escape_like(suffix)
         stmt = (
             self._select(kinds)
-            .where(table.c.name.like(pattern, escape="\\"), self._child_of(kinds[0], parent_id))
+            .where(table.c.name.like(pattern, escape="\\"), st.child_of(kinds[0].table, parent_id))
             .order_by(table.c.id)
         )
         rows = self._materialise(kinds, self.conn.execute(self._locked(stmt)).all())
@@ -341,15 +340,6 @@ class Repository:
             .scalar_subquery()
         )
         return SortKey(value, True, VALUE_TYPES[column])
-
-    def _child_of(self, kind: Kind, parent_id: int) -> Any:
-        """A correlated EXISTS on the link's primary key or unique index: one probe per
-        candidate row, where `id IN (children)` would read every child of the parent."""
-        link, child_column = st.LINKS[kind.table]
-        table = t.ENTITY_TABLES[kind.table.value]
-        return exists().where(
-            link.c[child_column] == table.c.id, link.c[st.PARENT_COLUMN[kind.table]] == parent_id
-        )
 
     def _locked(self, stmt: Select[Any]) -> Select[Any]:
         return stmt.with_for_update() if self._lock_reads else stmt

@@ -52,6 +52,17 @@ PARENT_COLUMN = {
 }
 
 
+def child_of(table_kind: Table, parent: Any) -> ColumnElement[bool]:
+    """A correlated EXISTS on the link's primary key or unique index: one probe per
+    candidate row, where `id IN (children)` would read every child of the parent.
+    `parent` is an id or a bind parameter."""
+    link, child_column = LINKS[table_kind]
+    table = t.ENTITY_TABLES[table_kind.value]
+    return exists().where(
+        link.c[child_column] == table.c.id, link.c[PARENT_COLUMN[table_kind]] == parent
+    )
+
+
 @functools.lru_cache(maxsize=256)
 def properties_sql(dialect: Dialect, table_kind: Table, count: int) -> str:
     """SELECT the properties of `count` owners, in the driver's placeholder style; on
@@ -106,14 +117,7 @@ def find(
     if by_external_id:
         stmt = stmt.where(table.c.external_id == bindparam("external_id"))
     if in_parent:
-        # A correlated EXISTS on the link's (parent, child) key: one probe per candidate.
-        link, child_column = LINKS[table_kind]
-        stmt = stmt.where(
-            exists().where(
-                link.c[child_column] == table.c.id,
-                link.c[PARENT_COLUMN[table_kind]] == bindparam("parent_id"),
-            )
-        )
+        stmt = stmt.where(child_of(table_kind, bindparam("parent_id")))
     stmt = stmt.order_by(table.c.id).limit(limit)
     return stmt.with_for_update() if lock else with_properties(table_kind, stmt)
 

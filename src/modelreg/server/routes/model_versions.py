@@ -73,7 +73,7 @@ def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter
     def register(body: wire.RegistrationCreate, services: ServicesDep) -> out.JsonResponse:
         """All or nothing: the version and its artifact (and the model, when it is named
         and missing) are created together, or nothing is written."""
-        created, _ = services.models.register(body)
+        created = services.models.register(body)
         records = {
             "registeredModel": created.model,
             "modelVersion": created.version,
