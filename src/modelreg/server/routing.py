@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
+from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .fast_path import plan_for
 
 
 class InlineRoute(APIRoute):
@@ -26,6 +31,25 @@ class InlineRoute(APIRoute):
         super().__init__(path, endpoint, **kwargs)
 
 
+class PlannedRoute(InlineRoute):
+    """An inline route that reads plain parameters itself (see fast_path.py)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        plan = plan_for(self) if _same_dependencies(self) else None
+        return handler if plan is None else plan.handler(handler)
+
+
+def _same_dependencies(route: APIRoute) -> bool:
+    """Whether the route is served with its own dependencies: FastAPI 0.16x builds the
+    handler of an included route with the router's dependencies added (we add none)."""
+    context_var = getattr(fastapi_routing, "_effective_route_context_var", None)
+    context = context_var.get() if context_var is not None else None
+    if context is None or getattr(context, "original_route", None) is not route:
+        return True
+    return len(context.dependant.dependencies) == len(route.dependant.dependencies)
+
+
 def _on_the_loop(sync: Callable[..., Any]) -> Callable[..., Any]:
     # functools.wraps keeps the signature (and its module's globals via __wrapped__),
     # which FastAPI reads to build the endpoint's parameters.
@@ -38,4 +62,4 @@ def _on_the_loop(sync: Callable[..., Any]) -> Callable[..., Any]:
 
 def route_class(request_threads: int) -> type[APIRoute]:
     """The route class for a worker: inline when it has no request threads."""
-    return InlineRoute if request_threads == 0 else APIRoute
+    return PlannedRoute if request_threads == 0 else APIRoute

@@ -1,0 +1,244 @@
+"""The fast path (server/fast_path.py) answers exactly as FastAPI's own handling would.
+
+Two apps over two fresh SQLite databases, one with the fast path and one without, get the
+same requests in the same order; their answers must match (times aside). SQLite is enough:
+the fast path sits above the storage layer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import fastapi.routing
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import modelreg.server.app
+from modelreg.config import Settings
+from modelreg.server.app import create_app
+from modelreg.server.params import ListParams, _list_params
+from modelreg.server.routing import InlineRoute
+
+from .test_bad_input import NOT_AN_OBJECT, V1, WRITES, _build_seed, fill
+
+V1ALPHA3 = "/api/model_registry/v1alpha3"
+TIMES = ("createTimeSinceEpoch", "lastUpdateTimeSinceEpoch")
+GENERATED = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _client(path: Path) -> TestClient:
+    settings = Settings(database_url=f"sqlite:///{path}")
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, TestClient]]:
+    """(with the fast path, without it), each seeded the same way."""
+    tmp = tmp_path_factory.mktemp("fast_path")
+    fast = _client(tmp / "fast.db")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(modelreg.server.app, "route_class", lambda threads: InlineRoute)
+    slow = _client(tmp / "slow.db")  # the app keeps the route class it was built with
+    patch.undo()
+    with fast, slow:
+        yield fast, slow
+
+
+@pytest.fixture(scope="module")
+def ids(pair: tuple[TestClient, TestClient]) -> dict[str, str]:
+    fast, slow = pair
+    seeded = _build_seed(fast)
+    assert _build_seed(slow) == seeded
+    return seeded
+
+
+def _comparable(response: Response) -> tuple[Any, ...]:
+    try:
+        body: Any = _without_times(response.json())
+    except ValueError:
+        body = response.content
+    headers = {k: response.headers.get(k) for k in ("content-type", "modelreg-error", "sunset")}
+    return response.status_code, body, headers
+
+
+def _without_times(value: Any) -> Any:
+    """The value without its times, and with generated names (UUIDs) made alike."""
+    if isinstance(value, dict):
+        return {
+            k: "<generated>" if k == "name" and GENERATED.fullmatch(str(v)) else _without_times(v)
+            for k, v in value.items()
+            if k not in TIMES
+        }
+    if isinstance(value, list):
+        return [_without_times(v) for v in value]
+    return value
+
+
+def _same(pair: tuple[TestClient, TestClient], method: str, url: str, **kwargs: Any) -> int:
+    fast, slow = pair
+    answers = [_comparable(c.request(method, url, **kwargs)) for c in (fast, slow)]
+    assert answers[0] == answers[1], f"{method} {url} {kwargs}"
+    return int(answers[0][0])
+
+
+ODD_BODIES = [
+    *NOT_AN_OBJECT,
+    b'{"name": NaN}',  # json reads NaN, orjson does not
+    b'{"name": Infinity}',
+    b'{"name": 1e400}',
+    b'{"name": 123456789012345678901234567890}',  # beyond 64 bits
+    b'{"name": "\\ud800"}',  # a lone surrogate: json reads it, orjson does not
+    b'{"name": "a", "name": "b"}',
+    b'{"name": "x", "noSuchField": 1}',
+    b'{"name": 5}',
+    b'{"customProperties": {"a": {"metadataType": "MetadataIntValue", "int_value": "x"}}}',
+    b'{"customProperties": {"a": {"metadataType": "MetadataStringValue"}}}',
+]
+
+
+@pytest.mark.parametrize("prefix", [V1, V1ALPHA3])
+def test_writes_answer_the_same(
+    pair: tuple[TestClient, TestClient], ids: dict[str, str], prefix: str
+) -> None:
+    statuses = set()
+    for write in WRITES:
+        url = write.url(prefix, ids)
+        for content in ODD_BODIES:
+            statuses.add(_same(pair, write.method, url, content=content))
+        # a good body last, so both databases stay alike
+        good = json.dumps(fill(write.body, ids)).replace("new-", f"new-{prefix[-2:]}-")
+        statuses.add(_same(pair, write.method, url, content=good.encode()))
+    assert {201, 200, 400} <= statuses  # both sides of the fast path were exercised
+
+
+def test_registration_answers_the_same(
+    pair: tuple[TestClient, TestClient], ids: dict[str, str]
+) -> None:
+    body = {
+        "registeredModelId": ids["rm"],
+        "modelVersion": {"name": "fast-path-v"},
+        "modelArtifact": {"uri": "s3://b/m"},
+    }
+    assert _same(pair, "POST", f"{V1}/registrations", json=body) == 201
+    assert _same(pair, "POST", f"{V1}/registrations", json=body) == 409
+    assert _same(pair, "POST", f"{V1}/registrations", content=b'{"modelVersion": 1}') == 400
+
+
+READS = [
+    "/registered_models",
+    "/registered_models?pageSize=1",
+    "/registered_models?pageSize=1&pageSize=2",
+    "/registered_models?pageSize=",
+    "/registered_models?pageSize=abc",
+    "/registered_models?orderBy=NAME&sortOrder=DESC",
+    "/registered_models?nextPageToken=junk",
+    "/registered_models?filterQuery=name%20%3D%20%27seed-model%27",
+    "/registered_models?filterQuery=name%20%3D",
+    "/registered_models/{rm}",
+    "/registered_models/abc",
+    "/registered_models/999999",
+    "/registered_models/{rm}/versions?pageSize=1",
+    "/registered_model?name=seed-model",
+    "/registered_model?name=",
+    "/registered_model?externalId=x&name=y",
+    "/registered_model",
+    "/model_version?name=seed-version&parentResourceId={rm}",
+    "/model_version?name=mv&parentResourceId=abc",
+    "/model_versions/{mv}/artifacts?artifactType=model-artifact",
+    "/model_versions/{mv}/artifacts?artifactType=nope",
+    "/artifacts?artifactType=metric&pageSize=5",
+    "/artifact?name=x&parentResourceId={mv}",
+    "/experiment_runs/{run}/metric_history?stepIds=1,2",
+    "/experiment_runs/{run}/metric_history?stepIds=x",
+    "/inference_services/{is}/serves",
+    "/registered_models/{rm}/deployments",
+]
+
+
+@pytest.mark.parametrize("prefix", [V1, V1ALPHA3])
+def test_reads_answer_the_same(
+    pair: tuple[TestClient, TestClient], ids: dict[str, str], prefix: str
+) -> None:
+    statuses = {_same(pair, "GET", prefix + fill(path, ids)) for path in READS}
+    assert {200, 400, 404} <= statuses
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["name", "description", "customProperties", "uri", "state", "x"]),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.sampled_from(WRITES), JSON)
+def test_random_bodies_answer_the_same(
+    pair: tuple[TestClient, TestClient], ids: dict[str, str], write: Any, body: Any
+) -> None:
+    content = json.dumps(body, allow_nan=True).encode()
+    _same(pair, write.method, write.url(V1, ids), content=content)
+
+
+def test_planned_routes_skip_fastapi_parameter_solving(
+    pair: tuple[TestClient, TestClient], ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, slow = pair
+    solved: list[object] = []
+    original = fastapi.routing.solve_dependencies
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        solved.append(kwargs.get("dependant"))
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counted)
+    assert (
+        fast.get(f"{V1}/model_version?name=seed-version&parentResourceId={ids['rm']}").status_code
+        == 200
+    )
+    assert fast.patch(f"{V1}/model_versions/{ids['mv']}", json={"description": "x"}).is_success
+    assert not solved
+    # what the fast path does not read goes to FastAPI, which answers it
+    invalid = fast.patch(f"{V1}/model_versions/{ids['mv']}", json={"description": 5})
+    assert invalid.status_code == 400
+    assert len(solved) == 1
+    assert (
+        slow.get(f"{V1}/model_version?name=seed-version&parentResourceId={ids['rm']}").status_code
+        == 200
+    )
+    assert len(solved) == 2
+
+
+def test_dependency_overrides_still_apply(
+    pair: tuple[TestClient, TestClient], ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, _ = pair
+    app = fast.app
+    assert isinstance(app, FastAPI)
+    monkeypatch.setitem(app.dependency_overrides, _list_params, _first_only)
+    page = fast.get(f"{V1}/registered_models?pageSize=50").json()
+    assert page["pageSize"] == 1
+
+
+async def _first_only() -> ListParams:
+    return ListParams("1", None, None, None, None)
