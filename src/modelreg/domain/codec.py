@@ -116,7 +116,7 @@ def to_json(record: Record, api: ApiVersion = "v1") -> dict[str, Any]:
     for prop in kind.props:
         stored = props.get(prop.name)
         if stored is not None:
-            decoded = decode_prop(prop, stored, api)
+            decoded = stored.value if prop.codec == "text" else decode_prop(prop, stored, api)
             if decoded is not None:
                 out[prop.alias] = decoded
     out["customProperties"] = {

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from modelreg.domain.filters.ast import Property
-from modelreg.domain.filters.resolve import ColumnTarget, order_target, resolve
+from modelreg.domain.filters.resolve import ColumnTarget, Resolved, order_target, resolve
 from modelreg.domain.kinds import Kind, Table
 from modelreg.domain.paging import Cursor, ListQuery, OrderKey, SortValue, encode_token
 from modelreg.domain.records import Page, Record
@@ -35,6 +35,7 @@ from . import statements as st
 from . import tables as t
 from .engine import WRITE_OPTION
 from .filter_sql import FilterCompiler, escape_like
+from .page_statements import page_rows
 from .types import TypeRegistry
 
 # On SQLite, a property condition matching at least this many rows is evaluated row by row
@@ -262,6 +263,43 @@ class Repository:
         return [r for r in rows if r.display_name == suffix][:limit]
 
     def list_page(self, kinds: Sequence[Kind], query: ListQuery, parent_id: int | None) -> Page:
+        resolved = resolve(query.filter, kinds)
+        sort = self._sort_key(kinds, query.order_by)
+        if query.cursor is not None and not sort.accepts(query.cursor.last_value):
+            raise InvalidArgument("invalid nextPageToken: not a token this server issued")
+
+        def build(q: ListQuery, parent: int | None, filters: Resolved | None) -> Select[Any]:
+            return self._page_select(kinds, q, parent, filters, sort)
+
+        dialect = self.conn.dialect.name
+        rows = page_rows(
+            self.conn,
+            self._type_ids(kinds),
+            query,
+            parent_id,
+            resolved,
+            build,
+            data_dependent=dialect in COMMON_MATCHES,
+        )
+        if rows is None:
+            rows = self.conn.execute(build(query, parent_id, resolved)).all()
+        more = len(rows) > query.page_size
+        rows = rows[: query.page_size]
+        records = self._materialise(kinds, rows)
+        token = ""
+        if more and records:
+            last = rows[-1]  # the entity's columns, id first, then the sort key
+            token = encode_token(Cursor(int(last[0]), _json_value(last[-1])), query.binding)
+        return Page(records, token, query.page_size)
+
+    def _page_select(
+        self,
+        kinds: Sequence[Kind],
+        query: ListQuery,
+        parent_id: int | None,
+        resolved: Resolved | None,
+        sort: SortKey,
+    ) -> Select[Any]:
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = self._select(kinds)
         id_column = table.c.id
@@ -275,30 +313,16 @@ class Repository:
             stmt = stmt.join(link, id_column == table.c.id).where(
                 link.c[st.PARENT_COLUMN[kinds[0].table]] == parent_id
             )
-        resolved = resolve(query.filter, kinds)
         if resolved is not None:
             stmt = stmt.where(self._filters(kinds[0]).compile(resolved))
-        sort = self._sort_key(kinds, query.order_by)
         key, nullable = sort.expression, sort.nullable
         if key is table.c.id:
             key = id_column
         stmt = stmt.add_columns(key.label("sort_key"))
         if query.cursor is not None:
-            if not sort.accepts(query.cursor.last_value):
-                raise InvalidArgument("invalid nextPageToken: not a token this server issued")
             stmt = stmt.where(_after(key, id_column, query.cursor, query.descending, nullable))
         stmt = stmt.order_by(*_ordering(key, id_column, query.descending, nullable))
-        rows = self.conn.execute(stmt.limit(query.page_size + 1)).all()
-        more = len(rows) > query.page_size
-        rows = rows[: query.page_size]
-        records = self._materialise(kinds, rows)
-        token = ""
-        if more and records:
-            last = rows[-1]._mapping
-            token = encode_token(
-                Cursor(int(last["id"]), _json_value(last["sort_key"])), query.binding
-            )
-        return Page(records, token, query.page_size)
+        return stmt.limit(query.page_size + 1)
 
     def _filters(self, kind: Kind) -> FilterCompiler:
         prop_table, owner = t.PROPERTY_TABLES[kind.table.value]
@@ -417,9 +441,14 @@ class Repository:
 def _fill_properties(by_id: dict[int, list[Record]], rows: Sequence[Sequence[Any]]) -> None:
     """Property rows (owner id, name, is_custom_property, the value columns) onto records."""
     for owner_id, name, custom, int_, string, bool_, double, bytes_, proto in rows:
-        # Most properties are plain strings: build those without the general decoder.
+        # Most properties are plain strings or numbers: build those without the general
+        # decoder (the first non-NULL column wins: int, string, bool, double, ...).
         if int_ is None and string is not None and bytes_ is None:
             stored = _new_tuple(Stored, ("string_value", string, None))
+        elif int_ is not None:
+            stored = _new_tuple(Stored, ("int_value", int_, None))
+        elif string is None and bool_ is None and double is not None:
+            stored = _new_tuple(Stored, ("double_value", double, None))
         elif (decoded := _stored_of((int_, string, bool_, double, bytes_, proto))) is not None:
             stored = decoded
         else:
