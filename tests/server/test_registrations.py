@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from modelreg.storage import tables as t
+from modelreg.storage.store import Store
 
 from .conftest import V1, V1ALPHA3
 
@@ -111,3 +116,37 @@ def test_registration_on_the_deprecated_prefix(client: TestClient) -> None:
     response = client.post(f"{V1ALPHA3}/registrations", json=_body())
     assert response.status_code == 201, response.text
     assert response.headers["deprecation"] == "true"
+
+
+def test_registrations_under_one_model_do_not_wait_for_each_other(
+    client: TestClient, store: Store
+) -> None:
+    """A registration under a model id reads the model without a row lock: another
+    registration under it, not yet committed, holds the share lock its version's link
+    takes, and a second one goes through meanwhile (a lock to update the model would wait
+    for the first to commit)."""
+    if store.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite runs one writer at a time")
+    model = client.post(f"{V1}/registered_models", json={"name": "shared"}).json()["id"]
+    table = t.context
+    with store.engine.connect() as other:
+        # what a registration in flight holds on its model: the foreign key's share lock
+        held = select(table.c.id).where(table.c.id == int(model)).with_for_update(key_share=True)
+        if other.dialect.name != "postgresql":
+            held = select(table.c.id).where(table.c.id == int(model)).with_for_update(read=True)
+        other.execute(held).all()
+        outcome: list[int] = []
+        body = {"registeredModelId": model, "modelVersion": {"name": "v1"}, "modelArtifact": {}}
+        thread = threading.Thread(
+            target=lambda: outcome.append(
+                client.post(f"{V1}/registrations", json=body).status_code
+            ),
+            daemon=True,
+        )
+        thread.start()
+        thread.join(timeout=10)
+        finished = not thread.is_alive()
+        other.rollback()
+    thread.join(timeout=30)
+    assert finished, "the registration waited for another transaction's lock on its model"
+    assert outcome == [201]

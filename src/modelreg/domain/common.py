@@ -40,8 +40,9 @@ def child_name(prefix: str | int, name: str | None) -> str:
     return stored
 
 
-def require(repo: Repo, kinds: Sequence[Kind], entity_id: int) -> Record:
-    record = repo.get(kinds, entity_id)
+def require(repo: Repo, kinds: Sequence[Kind], entity_id: int, *, lock: bool = True) -> Record:
+    """The record, or NotFound; `lock=False` for one that is only shown (see Repo.get)."""
+    record = repo.get(kinds, entity_id, lock=lock)
     if record is None:
         raise _missing(kinds, entity_id)
     return record

@@ -176,7 +176,10 @@ def _registration_model(repo: Repo, body: wire.RegistrationCreate) -> Record:
     if (body.registered_model_id is None) == (body.registered_model is None):
         raise InvalidArgument("name the model by registeredModelId or by registeredModel")
     if body.registered_model_id is not None:
-        return require(repo, RM, parse_id(body.registered_model_id, "registeredModelId"))
+        # only shown: the version's link to it keeps it from going away meanwhile
+        return require(
+            repo, RM, parse_id(body.registered_model_id, "registeredModelId"), lock=False
+        )
     wanted = body.registered_model
     assert wanted is not None
     found = repo.find(RM, names=[wanted.name])

@@ -184,27 +184,32 @@ class Repository:
 
     # --- reads -------------------------------------------------------------------------
 
-    def get(self, kinds: Sequence[Kind], entity_id: int) -> Record | None:
-        found = self.load(kinds, [entity_id])
+    def get(self, kinds: Sequence[Kind], entity_id: int, *, lock: bool = True) -> Record | None:
+        """`lock=False`: a record only shown, never rewritten, is read without a row lock
+        even in a write transaction (a row lock is a write on PostgreSQL, and it queues
+        every registration under one model behind the others' commits)."""
+        found = self.load(kinds, [entity_id], lock=lock)
         return found[0] if found else None
 
     def exists(self, kinds: Sequence[Kind], entity_id: int) -> bool:
         statement = st.exists_by_id(self.conn.dialect, kinds[0].table, self._type_ids(kinds))
         return bool(statement.rows(self.conn, entity_id=entity_id))
 
-    def load(self, kinds: Sequence[Kind], ids: Iterable[int]) -> list[Record]:
+    def load(self, kinds: Sequence[Kind], ids: Iterable[int], *, lock: bool = True) -> list[Record]:
         """Records of the given kinds with these ids, in id order."""
         id_list = list(ids)
         if not id_list:
             return []
+        locked = self._lock_reads and lock
         if len(id_list) == 1:
             statement = st.load_one(
-                self.conn.dialect, kinds[0].table, self._type_ids(kinds), self._lock_reads
+                self.conn.dialect, kinds[0].table, self._type_ids(kinds), locked
             )
             found = statement.rows(self.conn, entity_id=id_list[0])
-            return self._materialise(kinds, found, joined=not self._lock_reads)
+            return self._materialise(kinds, found, joined=not locked)
         table = t.ENTITY_TABLES[kinds[0].table.value]
-        stmt = self._locked(self._select(kinds).where(table.c.id.in_(id_list)).order_by(table.c.id))
+        stmt = self._select(kinds).where(table.c.id.in_(id_list)).order_by(table.c.id)
+        stmt = stmt.with_for_update() if locked else stmt
         return self._materialise(kinds, self.conn.execute(stmt).all())
 
     def find(
