@@ -139,6 +139,8 @@ def test_workers_have_their_own_sockets_and_a_killed_one_is_replaced(tmp_path: P
         assert all(_loaded(pid, "pydantic_core") for pid in first)
         # protobuf is loaded by the first struct or proto value, not before
         assert not any(_loaded(pid, "google/_upb") for pid in first)
+        # the supervisor checkpoints the SQLite WAL; the workers leave it to it
+        assert all(b"MODELREG_SQLITE_CHECKPOINTS=supervisor" in _environ(pid) for pid in first)
         # Keep-alive connections opened in a burst reach both workers (SO_REUSEPORT).
         clients = [httpx.Client(base_url=base) for _ in range(16)]
         for client in clients:
@@ -163,6 +165,10 @@ def test_workers_have_their_own_sockets_and_a_killed_one_is_replaced(tmp_path: P
         survivors = _workers(process.pid)
     assert process.returncode == 0
     assert not any(Path(f"/proc/{pid}").exists() for pid in survivors)
+
+
+def _environ(pid: int) -> list[bytes]:
+    return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
 
 
 def _tcp_connections(pid: int) -> int:

@@ -56,7 +56,14 @@ def serve(
         store.dispose()
         os.environ["MODELREG_MIGRATE_ON_START"] = "false"
     if supervised:
-        supervisor.exec_supervisor(host, port, workers, log_level)
+        from modelreg.errors import InvalidArgument
+        from modelreg.storage.engine import sqlite_file
+
+        try:
+            sqlite_path = sqlite_file(settings.database_url)
+        except InvalidArgument as exc:
+            raise CliError(str(exc), 2) from None
+        supervisor.exec_supervisor(host, port, workers, log_level, sqlite_path)
     uvicorn.run(
         "modelreg.server.asgi:app",
         host=host,

@@ -27,6 +27,8 @@ import sys
 import time
 from types import FrameType
 
+from modelreg.sqlite_wal import BY_SUPERVISOR, CHECKPOINTS_ENV, Checkpointer
+
 BACKLOG = 2048
 RESTART_PAUSE_S = 1.0
 STOP_TIMEOUT_S = 30.0
@@ -61,18 +63,26 @@ def check_port(host: str, port: int) -> None:
     listening_socket(host, port, shared=False).close()
 
 
-def exec_supervisor(host: str, port: int, workers: int, log_level: str) -> None:
+def exec_supervisor(
+    host: str, port: int, workers: int, log_level: str, sqlite_path: str | None = None
+) -> None:
     """Replace this process with the supervisor (same pid, so signals and process
-    managers keep working). Does not return."""
+    managers keep working). Does not return. `sqlite_path`: a SQLite database file whose
+    WAL the supervisor checkpoints (see sqlite_wal.py)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    args = [host, str(port), str(workers), log_level]
+    args = [host, str(port), str(workers), log_level, *([sqlite_path] if sqlite_path else [])]
     os.execv(sys.executable, [sys.executable, "-m", "modelreg.server.supervisor", *args])
 
 
-def run(host: str, port: int, workers: int, log_level: str) -> None:
+def run(host: str, port: int, workers: int, log_level: str, sqlite_path: str | None = None) -> None:
     """Start `workers` processes, restart any that dies, stop them all on SIGTERM/SIGINT."""
     stopping = False
+    checkpointer = None
+    if sqlite_path is not None:
+        os.environ[CHECKPOINTS_ENV] = BY_SUPERVISOR  # the workers inherit it
+        checkpointer = Checkpointer(sqlite_path)
+        checkpointer.start()
 
     def start() -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "modelreg.server.worker", host, str(port), log_level]
@@ -106,8 +116,10 @@ def run(host: str, port: int, workers: int, log_level: str) -> None:
                 process.wait()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if checkpointer is not None:
+            checkpointer.stop()
 
 
 if __name__ == "__main__":
-    host, port, count, level = sys.argv[1:]
-    run(host, int(port), int(count), level)
+    host, port, count, level, *sqlite_path = sys.argv[1:]
+    run(host, int(port), int(count), level, *sqlite_path)

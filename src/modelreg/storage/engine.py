@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 from modelreg.errors import InvalidArgument
+from modelreg.sqlite_wal import BY_SUPERVISOR, CHECKPOINTS_ENV, WORKER_AUTOCHECKPOINT_PAGES
 
 WRITE_OPTION = "modelreg_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -33,6 +35,14 @@ def normalize_url(url: str) -> URL:
     elif backend != "sqlite":
         raise InvalidArgument(f"unsupported database {backend!r}: use sqlite, postgresql or mysql")
     return parsed
+
+
+def sqlite_file(url: str) -> str | None:
+    """The absolute path of a SQLite database file; None for other databases and memory."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return os.path.abspath(parsed.database)
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -98,6 +108,8 @@ def _sqlite_engine(url: URL, echo: bool, pool_size: int) -> Engine:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            if os.environ.get(CHECKPOINTS_ENV) == BY_SUPERVISOR:
+                cursor.execute(f"PRAGMA wal_autocheckpoint={WORKER_AUTOCHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # LIKE is case-sensitive on PostgreSQL and on our MySQL collation: match them
         cursor.execute("PRAGMA case_sensitive_like=ON")
