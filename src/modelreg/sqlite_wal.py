@@ -8,15 +8,19 @@ instead, a few times a second, off every request's path; a page rewritten by man
 between two checkpoints is then copied once. The workers keep a far higher automatic
 threshold as a backstop, should the supervisor's checkpoints fall behind.
 
-Only the standard library: the supervisor imports this.
+Only the standard library, and sqlite3 only when a checkpointer runs: the supervisor and
+every worker import this, on PostgreSQL and MySQL too.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
-from urllib.request import pathname2url
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    import sqlite3
 
 CHECKPOINTS_ENV = "MODELREG_SQLITE_CHECKPOINTS"
 """Set to `supervisor` in the workers' environment when the supervisor checkpoints."""
@@ -43,6 +47,8 @@ class Checkpointer(threading.Thread):
         self.join(timeout=5)
 
     def run(self) -> None:
+        import sqlite3
+
         conn = None
         try:
             while not self._stop_requested.wait(self.interval_s):
@@ -61,8 +67,12 @@ class Checkpointer(threading.Thread):
                 conn.close()
 
     def _open(self) -> sqlite3.Connection | None:
+        import sqlite3
+
         # mode=rw: never create the file (an empty database would hide a missing one)
-        uri = f"file:{pathname2url(self.path)}?mode=rw"
+        # quote, not urllib.request's pathname2url: that module pulls in http.client,
+        # email and ssl, 8 MB in a supervisor that otherwise needs next to nothing
+        uri = f"file:{quote(self.path)}?mode=rw"
         try:
             return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error:

@@ -50,6 +50,8 @@ ORDERS = [
     {"orderBy": "CREATE_TIME", "sortOrder": "DESC"},
     {"orderBy": "accuracy.double_value"},
     {"orderBy": "owner", "sortOrder": "DESC"},
+    {"orderBy": "prod.bool_value"},
+    {"orderBy": "epochs.int_value", "sortOrder": "DESC"},
 ]
 
 

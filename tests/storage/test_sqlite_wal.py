@@ -27,8 +27,10 @@ def _writer(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def test_checkpointer_copies_the_log_while_writers_go_on(tmp_path: Path) -> None:
-    path = tmp_path / "w.db"
+# the checkpointer opens a URI: characters with a meaning there must reach the right file
+@pytest.mark.parametrize("name", ["w.db", "with space?and#hash%20.db"])
+def test_checkpointer_copies_the_log_while_writers_go_on(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
     writer = _writer(path)
     checkpointer = Checkpointer(str(path), interval_s=0.02)
     checkpointer.start()

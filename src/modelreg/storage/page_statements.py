@@ -16,6 +16,7 @@ SQLite, how many rows a property condition matches).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
@@ -88,6 +89,7 @@ class _StandIns:
 
 
 _SHAPES: OrderedDict[Hashable, _Compiled | None] = OrderedDict()
+_SHAPES_LOCK = threading.Lock()  # workers with request threads share the cache
 
 
 def page_rows(
@@ -109,17 +111,20 @@ def page_rows(
         return None
     dialect = conn.dialect
     key = (dialect, type_ids, shape)
-    if key in _SHAPES:
-        compiled = _SHAPES[key]
-        _SHAPES.move_to_end(key)
-    else:
+    with _SHAPES_LOCK:
+        known = key in _SHAPES
+        compiled = _SHAPES.get(key)
+        if known:
+            _SHAPES.move_to_end(key)
+    if not known:
         try:
             compiled = _compile(build, dialect, query, parent_id, resolved, stand_ins)
         except Exception:  # the ordinary build reports what is wrong
             return None
-        _SHAPES[key] = compiled
-        if len(_SHAPES) > MAX_SHAPES:
-            _SHAPES.popitem(last=False)
+        with _SHAPES_LOCK:
+            _SHAPES[key] = compiled
+            if len(_SHAPES) > MAX_SHAPES:
+                _SHAPES.popitem(last=False)
     if compiled is None:
         return None
     real = stand_ins.real
@@ -136,7 +141,7 @@ def _shape(
     data_dependent: bool,
 ) -> Hashable:
     """What the statement depends on besides its values; the values go to `stand_ins`
-    in the order `_stand_in_query` replaces them."""
+    in the order `_compile` replaces them."""
     stand_ins.take(query.page_size + 1)
     if parent_id is not None:
         stand_ins.take(parent_id)

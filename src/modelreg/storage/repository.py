@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     Select,
     and_,
     case,
     func,
+    literal,
     or_,
     select,
 )
@@ -64,6 +66,13 @@ class SortKey:
     expression: Any
     nullable: bool
     types: tuple[type, ...]
+
+    def token_value(self, raw: Any) -> SortValue:
+        """A row's sort value as its page token keeps it: the drivers of SQLite and MySQL
+        give booleans as integers when no SQLAlchemy type converts them."""
+        if raw is not None and self.types == (bool,):
+            return bool(raw)
+        return _json_value(raw)
 
     def accepts(self, value: object) -> bool:
         """Whether a page token's sort value can be a value of this key."""
@@ -294,7 +303,7 @@ class Repository:
         token = ""
         if more and records:
             last = rows[-1]  # the entity's columns, id first, then the sort key
-            token = encode_token(Cursor(int(last[0]), _json_value(last[-1])), query.binding)
+            token = encode_token(Cursor(int(last[0]), sort.token_value(last[-1])), query.binding)
         return Page(records, token, query.page_size)
 
     def _page_select(
@@ -521,6 +530,8 @@ def _after(key: Any, id_column: Any, cursor: Cursor, descending: bool, nullable:
         if descending:
             return or_(and_(key.is_(None), id_column < last_id), key.is_not(None))
         return and_(key.is_(None), id_column > last_id)
+    if isinstance(last, bool):  # SQLAlchemy takes a bare True or False only with = and !=
+        last = literal(last, Boolean())
     if descending:
         beyond = or_(key < last, and_(key == last, id_column < last_id))
     else:
