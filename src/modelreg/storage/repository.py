@@ -530,12 +530,12 @@ def _after(key: Any, id_column: Any, cursor: Cursor, descending: bool, nullable:
         if descending:
             return or_(and_(key.is_(None), id_column < last_id), key.is_not(None))
         return and_(key.is_(None), id_column > last_id)
-    if isinstance(last, bool):  # SQLAlchemy takes a bare True or False only with = and !=
-        last = literal(last, Boolean())
+    # SQLAlchemy takes a bare True or False only with = and !=
+    bound: Any = literal(last, Boolean()) if isinstance(last, bool) else last
     if descending:
-        beyond = or_(key < last, and_(key == last, id_column < last_id))
+        beyond = or_(key < bound, and_(key == bound, id_column < last_id))
     else:
-        beyond = or_(key > last, and_(key == last, id_column > last_id))
+        beyond = or_(key > bound, and_(key == bound, id_column > last_id))
     if not nullable:
         return beyond
     beyond = and_(key.is_not(None), beyond)
