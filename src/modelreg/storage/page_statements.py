@@ -89,7 +89,7 @@ class _StandIns:
 
 
 _SHAPES: OrderedDict[Hashable, _Compiled | None] = OrderedDict()
-_SHAPES_LOCK = threading.Lock()  # workers with request threads share the cache
+_SHAPES_LOCK = threading.Lock()  # with MODELREG_REQUEST_THREADS, threads share the cache
 
 
 def page_rows(
