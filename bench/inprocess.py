@@ -1,0 +1,114 @@
+"""Time one GET through modelreg's ASGI app in-process: no sockets, no server, no client.
+
+What this leaves out (uvicorn, the socket, the load generator) is what makes HTTP figures
+noisy, so a change to the app or the storage layer shows here at a tenth of a millisecond.
+
+    python bench/inprocess.py --url sqlite:///.cache/bench/inproc.db --seed 1000 \
+        "/api/model_registry/v1/registered_models/1/versions?pageSize=100"
+
+`--seed N` creates the schema and writes N versions the way bench/compare.py does (run it
+once per database); `--profile` prints a cProfile of one more block.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import statistics
+import time
+from typing import Any
+
+import modelreg_side
+from databases import analyze
+
+from modelreg.config import Settings
+from modelreg.server.app import create_app
+
+
+class InProcessClient:
+    """Drives the app through the ASGI interface, one request at a time."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def get(self, target: str) -> tuple[int, bytes]:
+        path, _, query = target.partition("?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [(b"host", b"127.0.0.1")],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8080),
+        }
+        requested = False
+        messages: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal requested
+            if requested:  # the app asks again only to watch for a disconnect
+                await asyncio.Event().wait()
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            messages.append(message)
+
+        await self.app(scope, receive, send)
+        return messages[0]["status"], b"".join(m.get("body", b"") for m in messages[1:])
+
+
+async def measure(url: str, target: str, requests: int, blocks: int, profile: bool) -> None:
+    app = create_app(Settings(database_url=url))
+    client = InProcessClient(app)
+    async with app.router.lifespan_context(app):
+        status, body = await client.get(target)
+        print(f"{status}, {len(body):,} bytes")
+        if status != 200:
+            raise SystemExit(body.decode(errors="replace"))
+        per_request = []
+        for _ in range(blocks):
+            start = time.perf_counter()
+            for _ in range(requests):
+                await client.get(target)
+            per_request.append((time.perf_counter() - start) / requests * 1000)
+        print(
+            f"ms per request over {blocks} blocks of {requests}: "
+            f"best {min(per_request):.3f}, median {statistics.median(per_request):.3f}"
+        )
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(requests):
+                await client.get(target)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", help="path and query string of the GET to time")
+    parser.add_argument("--url", required=True, help="the database (SQLAlchemy URL)")
+    parser.add_argument("--seed", type=int, help="create the schema and seed this many versions")
+    parser.add_argument("--models", type=int, default=10, help="models to spread versions over")
+    parser.add_argument("--requests", type=int, default=300, help="requests per block")
+    parser.add_argument("--blocks", type=int, default=7)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if args.seed:
+        modelreg_side.prepare_database(args.url)
+        modelreg_side.seed(args.url, args.models, args.seed)
+        analyze(args.url)
+    asyncio.run(measure(args.url, args.target, args.requests, args.blocks, args.profile))
+
+
+if __name__ == "__main__":
+    main()
