@@ -35,8 +35,19 @@ def test_inprocess_times_a_page_of_the_seeded_versions(tmp_path: Path) -> None:
     assert re.fullmatch(rf"ms per request over 1 blocks of 300: {TIMING}", timing)
 
     get = "/api/model_registry/v1/model_version?name=2&parentResourceId=1"
-    again = bench("inprocess.py", "--url", url, "--requests", "3", get)
+    again = bench("inprocess.py", "--url", url, "--requests", "3", "--profile", get)
     assert again.returncode == 0, again.stderr
+    assert "function calls" in again.stdout
+
+
+def test_inprocess_posts_a_body_new_each_time(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'inproc.db'}"
+    body = '{"registeredModelId": "1", "modelVersion": {"name": "v{n}"}, "modelArtifact": {}}'
+    args = ("--url", url, "--requests", "4", "--post", body, "/api/model_registry/v1/registrations")
+    posted = bench("inprocess.py", "--seed", "2", "--models", "1", *args)
+    assert posted.returncode == 0, posted.stderr
+    assert posted.stdout.startswith("201, ")
+    assert bench("inprocess.py", *args).returncode == 0  # new names on a second run too
 
 
 def test_inprocess_stops_at_a_failing_request_with_its_answer(tmp_path: Path) -> None:
