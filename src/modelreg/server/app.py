@@ -20,8 +20,9 @@ from modelreg.storage.store import Store
 from . import errors
 from .deps import Services
 from .middleware import BodyLimit, DeprecationHeaders, JsonBodies
+from .route_groups import GroupedRoutesApp, PrefixGroup
 from .routes import artifacts, experiments, health, model_versions, registered_models, serving
-from .routing import route_class
+from .routing import RouterOptions, route_class
 
 log = logging.getLogger("modelreg.server")
 PREFIXES: dict[ApiVersion, str] = {
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             stop.set()
             store.dispose()
 
-    app = FastAPI(
+    app = GroupedRoutesApp(
         title="modelreg",
         version=__version__,
         description="A model registry wire-compatible with the Kubeflow Model Registry REST API.",
@@ -86,10 +87,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     errors.install(app)
     app.include_router(health.router)
     for api, prefix in PREFIXES.items():
-        deprecated = api == "v1alpha3"
-        for module in (registered_models, model_versions, artifacts, serving, experiments):
-            routes = module.router(api, route_class(settings.request_threads))
-            app.include_router(routes, prefix=prefix, deprecated=deprecated)
+        options = RouterOptions(
+            route_class=route_class(settings.request_threads),
+            prefix=prefix,
+            deprecated=api == "v1alpha3",
+            overrides_from=app,
+        )
+        modules = (registered_models, model_versions, artifacts, serving, experiments)
+        routes = [route for module in modules for route in module.router(api, options).routes]
+        app.router.routes.append(PrefixGroup(prefix, routes))
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=settings.cors_origin_regex,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
+from fastapi import APIRouter
 from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute
 from starlette.requests import Request
@@ -66,3 +68,23 @@ def _on_the_loop(sync: Callable[..., Any]) -> Callable[..., Any]:
 def route_class(request_threads: int) -> type[APIRoute]:
     """The route class for a worker: inline when it has no request threads."""
     return PlannedRoute if request_threads == 0 else APIRoute
+
+
+@dataclass(frozen=True, slots=True)
+class RouterOptions:
+    """What the routers of one API version share: their path prefix, route class, whether
+    they are deprecated, and the app whose dependency overrides apply to them."""
+
+    route_class: type[APIRoute] = APIRoute
+    prefix: str = ""
+    deprecated: bool = False
+    overrides_from: Any = None
+
+    def router(self, tag: str) -> APIRouter:
+        return APIRouter(
+            prefix=self.prefix,
+            tags=[tag],
+            deprecated=self.deprecated or None,
+            route_class=self.route_class,
+            dependency_overrides_provider=self.overrides_from,
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body
-from fastapi.routing import APIRoute
 
 from modelreg.domain.artifacts import MA, kinds_for
 from modelreg.domain.codec import ApiVersion
@@ -22,10 +21,11 @@ from ..params import (
     optional_id,
     parse_id,
 )
+from ..routing import RouterOptions
 
 
-def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
-    r = APIRouter(tags=["Artifacts"], route_class=route_class)
+def router(api: ApiVersion, options: RouterOptions) -> APIRouter:
+    r = options.router("Artifacts")
 
     @r.get("/artifacts", response_model=art.ArtifactList)
     def get_artifacts(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import artifacts as art
@@ -21,11 +20,12 @@ from ..params import (
     parse_id,
     parse_steps,
 )
+from ..routing import RouterOptions
 from .linked_artifacts import add_linked_artifact_routes
 
 
-def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
-    r = APIRouter(tags=["Experiments"], route_class=route_class)
+def router(api: ApiVersion, options: RouterOptions) -> APIRouter:
+    r = options.router("Experiments")
 
     @r.get("/experiments", response_model=wire.ExperimentList)
     def get_experiments(services: ServicesDep, listing: Listing) -> out.JsonResponse:

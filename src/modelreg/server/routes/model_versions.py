@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import registry as wire
@@ -18,11 +17,12 @@ from ..params import (
     optional_id,
     parse_id,
 )
+from ..routing import RouterOptions
 from .linked_artifacts import add_linked_artifact_routes
 
 
-def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
-    r = APIRouter(tags=["Model versions"], route_class=route_class)
+def router(api: ApiVersion, options: RouterOptions) -> APIRouter:
+    r = options.router("Model versions")
 
     @r.get("/model_versions", response_model=wire.ModelVersionList)
     def get_model_versions(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import registry as wire
@@ -16,10 +15,11 @@ from ..params import (
     NameParam,
     parse_id,
 )
+from ..routing import RouterOptions
 
 
-def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
-    r = APIRouter(tags=["Registered models"], route_class=route_class)
+def router(api: ApiVersion, options: RouterOptions) -> APIRouter:
+    r = options.router("Registered models")
 
     @r.get("/registered_models", response_model=wire.RegisteredModelList)
     def get_registered_models(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.routing import APIRoute
 
 from modelreg.domain.codec import ApiVersion, to_json
 from modelreg.domain.serving import Deployment
@@ -15,10 +14,11 @@ from modelreg.schemas import serving as wire
 from .. import responses as out
 from ..deps import ServicesDep
 from ..params import ExternalIdParam, Listing, NameParam, ParentParam, optional_id, parse_id
+from ..routing import RouterOptions
 
 
-def router(api: ApiVersion, route_class: type[APIRoute] = APIRoute) -> APIRouter:
-    r = APIRouter(tags=["Serving"], route_class=route_class)
+def router(api: ApiVersion, options: RouterOptions) -> APIRouter:
+    r = options.router("Serving")
 
     @r.get("/serving_environments", response_model=wire.ServingEnvironmentList)
     def get_serving_environments(services: ServicesDep, listing: Listing) -> out.JsonResponse:

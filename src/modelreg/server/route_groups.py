@@ -1,0 +1,77 @@
+"""Routes grouped by path prefix, so a request is matched only against its own API's routes.
+
+A router tries its routes in order until one matches. With both API versions included
+route by route, a `/v1alpha3` request was first tried against every `/v1` route, which
+cost it about 75 µs (a third of a get by name in-process), and FastAPI matched an
+included route twice. A group is one route to the router: it skips itself on a path
+outside its prefix and otherwise tries its routes in order, as the router would have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Match, NoMatchFound
+from starlette.types import Receive, Scope, Send
+
+_CHOSEN = "modelreg.route"  # the scope key that carries the matched route to handle()
+
+
+class PrefixGroup(BaseRoute):
+    """The routes whose paths start with `prefix + "/"`, in order."""
+
+    def __init__(self, prefix: str, routes: Sequence[BaseRoute]) -> None:
+        self.prefix = prefix.rstrip("/") + "/"
+        self.routes = list(routes)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http" or not _route_path(scope).startswith(self.prefix):
+            return Match.NONE, {}
+        partial: tuple[BaseRoute, Scope] | None = None
+        for route in self.routes:
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                return match, {**child_scope, _CHOSEN: route}
+            if match is Match.PARTIAL and partial is None:
+                partial = (route, child_scope)
+        if partial is not None:  # a path that exists, with another method: its 405
+            route, child_scope = partial
+            return Match.PARTIAL, {**child_scope, _CHOSEN: route}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route: BaseRoute = scope.pop(_CHOSEN)
+        await route.handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        for route in self.routes:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                continue
+        raise NoMatchFound(name, path_params)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the routes see: without the root path a proxy mounts the app under."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
+        return path[len(root) :]
+    return path
+
+
+class GroupedRoutesApp(FastAPI):
+    """A FastAPI app whose `routes` lists the routes inside its groups too: the OpenAPI
+    document is built from `routes`, requests are dispatched by `router.routes`."""
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        return [
+            inner
+            for route in self.router.routes
+            for inner in (route.routes if isinstance(route, PrefixGroup) else [route])
+        ]
