@@ -43,9 +43,14 @@ def test_both_api_versions_are_groups_of_every_route(client: TestClient) -> None
     v1alpha3 = [getattr(r, "path", "")[len(V1ALPHA3) :] for r in groups[f"{V1ALPHA3}/"].routes]
     assert v1 == v1alpha3
     assert len(v1) > 40
-    # the OpenAPI document still sees every route inside the groups
-    paths = client.get("/openapi.json").json()["paths"]
+    # the OpenAPI document still sees every route inside the groups, in the order it had
+    # before they were grouped: health first, then the current version, then the old
+    paths = list(client.get("/openapi.json").json()["paths"])
     assert {f"{V1}{p}" for p in v1} | {f"{V1ALPHA3}{p}" for p in v1alpha3} <= set(paths)
+    first_v1 = next(i for i, p in enumerate(paths) if p.startswith(f"{V1}/"))
+    first_v1alpha3 = next(i for i, p in enumerate(paths) if p.startswith(f"{V1ALPHA3}/"))
+    assert paths[0].startswith("/readyz/") and first_v1 < first_v1alpha3
+    assert all(p.startswith(f"{V1}/") for p in paths[first_v1:first_v1alpha3])
 
 
 def test_a_deprecated_prefix_request_skips_the_current_routes(
@@ -58,6 +63,18 @@ def test_a_deprecated_prefix_request_skips_the_current_routes(
     tried.update(dict.fromkeys(tried, 0))
     assert client.get(f"{V1}/registered_models").status_code == 200
     assert tried == {f"{V1}/": 1, f"{V1ALPHA3}/": 0}
+
+
+def test_a_request_is_tried_only_against_the_routes_of_its_first_segment(
+    client: TestClient, tried: dict[str, int]
+) -> None:
+    app: Any = client.app
+    same_segment = [
+        r for r in _groups(app)[f"{V1}/"].routes if r.path.startswith(f"{V1}/experiment_runs/")
+    ]
+    assert 1 < len(same_segment) < 15
+    client.get(f"{V1}/experiment_runs/1/artifacts")
+    assert 0 < tried[f"{V1}/"] <= len(same_segment)
 
 
 def test_paths_outside_the_groups_are_tried_against_neither(
@@ -108,6 +125,23 @@ class _Recorded(BaseRoute):
 
 def _scope(path: str, method: str = "GET", root_path: str = "") -> dict[str, Any]:
     return {"type": "http", "path": path, "method": method, "root_path": root_path}
+
+
+def test_a_group_with_a_parameter_for_a_first_segment_tries_every_route() -> None:
+    any_kind = _Recorded("/p/{kind}", "GET")
+    things = _Recorded("/p/things", "POST")
+    group = PrefixGroup("/p", [things, any_kind])
+    calls: list[str] = []
+    for route in (things, any_kind):
+        original = route.matches
+
+        def spy(scope: Any, original: Any = original, path: str = route.path) -> Any:
+            calls.append(path)
+            return original(scope)
+
+        route.matches = spy  # type: ignore[method-assign]
+    group.matches(_scope("/p/things"))
+    assert calls == ["/p/things", "/p/{kind}"]
 
 
 def test_a_group_keeps_the_order_of_its_routes_and_prefers_a_full_match() -> None:

@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     errors.install(app)
     app.include_router(health.router)
-    for api, prefix in PREFIXES.items():
+    for position, (api, prefix) in enumerate(PREFIXES.items()):
         options = RouterOptions(
             route_class=route_class(settings.request_threads),
             prefix=prefix,
@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         )
         modules = (registered_models, model_versions, artifacts, serving, experiments)
         routes = [route for module in modules for route in module.router(api, options).routes]
-        app.router.routes.append(PrefixGroup(prefix, routes))
+        # first: the API's requests are most of the traffic, and no other path overlaps
+        app.router.routes.insert(position, PrefixGroup(prefix, routes))
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=settings.cors_origin_regex,
