@@ -15,10 +15,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.datastructures import URLPath
+from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
 _CHOSEN = "modelreg.route"  # the scope key that carries the matched route to handle()
+_ALLOWED = "modelreg.allowed"  # and, for a path without the method, the methods it takes
 
 
 class PrefixGroup(BaseRoute):
@@ -45,19 +47,25 @@ class PrefixGroup(BaseRoute):
             segment = path[len(self.prefix) :].partition("/")[0]
             candidates = self._by_segment.get(segment, [])
         partial: tuple[BaseRoute, Scope] | None = None
+        allowed: set[str] = set()
         for route in candidates:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 return match, {**child_scope, _CHOSEN: route}
-            if match is Match.PARTIAL and partial is None:
-                partial = (route, child_scope)
-        if partial is not None:  # a path that exists, with another method: its 405
+            if match is Match.PARTIAL:
+                allowed.update(getattr(route, "methods", None) or ())
+                if partial is None:
+                    partial = (route, child_scope)
+        if partial is not None:  # a path that exists, with another method: a 405
             route, child_scope = partial
-            return Match.PARTIAL, {**child_scope, _CHOSEN: route}
+            return Match.PARTIAL, {**child_scope, _CHOSEN: route, _ALLOWED: allowed}
         return Match.NONE, {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         route: BaseRoute = scope.pop(_CHOSEN)
+        allowed: set[str] | None = scope.pop(_ALLOWED, None)
+        if allowed:  # the router alone would name only the first route's methods
+            raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
         await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
