@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
+from starlette._utils import get_route_path  # what Starlette's routes match on
 from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match, NoMatchFound
@@ -39,7 +40,7 @@ class PrefixGroup(BaseRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
             return Match.NONE, {}
-        path = _route_path(scope)
+        path = get_route_path(scope)  # without the root path a proxy mounts the app under
         if not path.startswith(self.prefix):
             return Match.NONE, {}
         candidates = self.routes
@@ -51,14 +52,16 @@ class PrefixGroup(BaseRoute):
         for route in candidates:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
-                return match, {**child_scope, _CHOSEN: route}
+                child_scope[_CHOSEN] = route  # a dict the route made for this call
+                return match, child_scope
             if match is Match.PARTIAL:
                 allowed.update(getattr(route, "methods", None) or ())
                 if partial is None:
                     partial = (route, child_scope)
         if partial is not None:  # a path that exists, with another method: a 405
             route, child_scope = partial
-            return Match.PARTIAL, {**child_scope, _CHOSEN: route, _ALLOWED: allowed}
+            child_scope.update({_CHOSEN: route, _ALLOWED: allowed})
+            return Match.PARTIAL, child_scope
         return Match.NONE, {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -89,15 +92,6 @@ def _by_first_segment(prefix: str, routes: list[BaseRoute]) -> dict[str, list[Ba
             return None
         index.setdefault(segment, []).append(route)
     return index
-
-
-def _route_path(scope: Scope) -> str:
-    """The path the routes see: without the root path a proxy mounts the app under."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
-        return path[len(root) :]
-    return path
 
 
 class GroupedRoutesApp(FastAPI):
