@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, text
@@ -19,8 +19,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
-from .engine import WRITE_OPTION, make_engine
+from .engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine, sqlite_file
 from .repository import Repository
+from .sqlite_writers import WriterQueue
 from .types import TypeRegistry, seed_types
 
 T = TypeVar("T")
@@ -36,6 +37,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.types = TypeRegistry()
+        path = sqlite_file(engine.url.render_as_string(hide_password=False))
+        self._writers = WriterQueue(path, SQLITE_BUSY_TIMEOUT_MS / 1000) if path else None
         # Largest request body whose statements the database accepts; MySQL caps a
         # statement at max_allowed_packet and escaping can double the text.
         self.max_request_bytes = 2**62
@@ -90,7 +93,9 @@ class Store:
                 # transaction adds nothing but BEGIN and COMMIT: two round trips per request.
                 # (Switching psycopg to autocommit costs none; PyMySQL's costs one each way.)
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            with conn.begin():
+            # SQLite: writers queue for their turn rather than sleep in the busy handler
+            turn = self._writers.turn() if write and self._writers else nullcontext()
+            with turn, conn.begin():
                 yield Repository(conn, self.types)
 
     def ping(self) -> None:
@@ -109,6 +114,8 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writers:
+            self._writers.close()
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
