@@ -74,3 +74,19 @@ def test_every_list_endpoint_costs_constant_statements(client: TestClient, store
                 assert client.get(f"{V1}{path}?pageSize={size}").status_code == 200
             costs.add(len(statements))
         assert len(costs) == 1, (path, costs)
+
+
+def test_statements_on_the_driver_cursor_still_reach_cursor_listeners(
+    client: TestClient, store: Store
+) -> None:
+    """Hot statements skip SQLAlchemy's execution path unless someone listens (prepared.py):
+    these counts would read zero if the listener were bypassed."""
+    model_id, version_id = _seed(client, 2)
+    with counted(store) as statements:
+        found = client.get(f"{V1}/model_version?name=v1&parentResourceId={model_id}")
+    assert found.status_code == 200 and found.json()["id"] == version_id
+    assert len(statements) == 1, statements  # the version and its properties, in one
+    with counted(store) as statements:
+        body = {"name": "v9", "registeredModelId": model_id}
+        assert client.post(f"{V1}/model_versions", json=body).status_code == 201
+    assert any(s.lstrip().upper().startswith("INSERT") for s in statements), statements

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
+from modelreg.domain.kinds import REGISTERED_MODEL
+from modelreg.errors import Unavailable
 from modelreg.storage import engine as engine_module
+from modelreg.storage import statements as st
 from modelreg.storage.store import Store
 
 
@@ -23,9 +26,8 @@ def server_store(session_store: Store, database_url: str) -> Iterator[Store]:
 
 
 def _backend_id(store: Store) -> int:
-    function = "pg_backend_pid()" if store.dialect == "postgresql" else "CONNECTION_ID()"
     with store.engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT {function}")).scalar_one())
+        return _backend_id_on(conn)
 
 
 def _kill(store: Store, backend_id: int) -> None:
@@ -67,3 +69,27 @@ def test_reads_on_postgresql_send_no_begin_or_commit(server_store: Store) -> Non
         assert conn.connection.dbapi_connection.autocommit is True  # type: ignore[union-attr]
     with server_store.transaction(write=True) as repo:
         assert repo.conn.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("write", [True, False], ids=["write", "read"])
+@pytest.mark.parametrize("cut", ["server ends it", "client closed it"])
+def test_a_connection_cut_inside_a_transaction_is_discarded_and_the_next_one_works(
+    server_store: Store, cut: str, write: bool
+) -> None:
+    """Statements run on the driver's own cursor (prepared.py): a lost connection must
+    still surface as unavailable and leave the pool, as it does through SQLAlchemy.
+    (PyMySQL reports a closed connection as an InterfaceError, not an OperationalError.)"""
+    exists = st.exists_by_id(server_store.engine.dialect, REGISTERED_MODEL.table, (1,))
+    with pytest.raises(Unavailable), server_store.transaction(write=write) as repo:
+        if cut == "server ends it":
+            _kill(server_store, _backend_id_on(repo.conn))
+        else:
+            repo.conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
+        exists.rows(repo.conn, entity_id=1)
+    with server_store.transaction(write=False) as repo:
+        assert not exists.rows(repo.conn, entity_id=1)
+
+
+def _backend_id_on(conn: Connection) -> int:
+    function = "pg_backend_pid()" if conn.dialect.name == "postgresql" else "CONNECTION_ID()"
+    return int(conn.execute(text(f"SELECT {function}")).scalar_one())

@@ -38,6 +38,7 @@ from . import tables as t
 from .engine import WRITE_OPTION
 from .filter_sql import FilterCompiler, escape_like
 from .page_statements import page_rows
+from .prepared import driver_rows
 from .types import TypeRegistry
 
 # On SQLite, a property condition matching at least this many rows is evaluated row by row
@@ -106,13 +107,9 @@ class Repository:
         values["create_time_since_epoch"] = record.create_time
         statement = st.insert_entity(self.conn.dialect, record.kind.table, tuple(values))
         try:
-            result = statement.run(self.conn, **values)
+            record.id = statement.insert(self.conn, **values)
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
-        if result.returns_rows:  # RETURNING (PostgreSQL)
-            record.id = int(result.cursor.fetchall()[0][0])
-        else:
-            record.id = int(result.lastrowid)
         self._insert_properties(record)
         return record
 
@@ -449,7 +446,7 @@ class Repository:
             # parameters, and the server prepares it once for every page size.
             params, count = (list(ids),), 0
         sql = st.properties_sql(dialect, table_kind, count)
-        _fill_properties(by_id, self.conn.exec_driver_sql(sql, params).cursor.fetchall())
+        _fill_properties(by_id, driver_rows(self.conn, sql, params))
 
 
 def _fill_properties(by_id: dict[int, list[Record]], rows: Sequence[Sequence[Any]]) -> None:
