@@ -8,9 +8,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from modelreg.domain.models import ModelService
 from modelreg.domain.paging import ListQuery
 from modelreg.schemas import registry as wire
+from modelreg.storage import store as store_module
 from modelreg.storage.sqlite_writers import SUFFIX, WriterQueue
 from modelreg.storage.store import Store
 
@@ -142,4 +145,17 @@ def test_an_in_memory_store_has_no_writer_queue() -> None:
     store = Store.from_url("sqlite://")
     store.bootstrap()
     assert store._writers is None
+    store.dispose()
+
+
+def test_without_flock_a_store_writes_through_sqlite_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fcntl is missing (Windows) the store keeps SQLite's busy handler alone."""
+    monkeypatch.setattr(store_module, "writer_queues_supported", False)
+    path = tmp_path / "r.db"
+    store = Store.from_url(f"sqlite:///{path}")
+    store.bootstrap()
+    ModelService(store).create_model(wire.RegisteredModelCreate(name="m"))
+    assert not Path(str(path) + SUFFIX).exists()
     store.dispose()

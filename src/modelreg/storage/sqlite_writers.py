@@ -14,19 +14,25 @@ use the queue (the CLI, other tools) stay correct, and the kernel drops a dead p
 turn. A wait stays bounded: the threads of a process queue on a lock with SQLite's busy
 timeout; a process holds one turn at a time, for one transaction, whose BEGIN IMMEDIATE
 waits at most that timeout for a writer outside the queue; so a writer waits at most
-about one such timeout per other server process. Polling `flock` with short sleeps
-instead, to bound the wait by a clock, gained nothing over no queue at all: its sleeps
-are what the queue is for.
+about one such timeout per other server process. Polling `flock` with sleeps instead
+(from 20 µs, doubling), to bound the wait by a clock, lost most of the gain: 701-809
+registrations a second against 913-1,049 blocking, in alternating runs.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy handler alone
+    SUPPORTED = False
+else:
+    SUPPORTED = True
 
 SUFFIX = "-writers"
 """The lock file is the database's path with this suffix (like SQLite's `-wal`)."""

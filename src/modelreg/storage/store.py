@@ -21,6 +21,7 @@ from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailabl
 
 from .engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine, sqlite_file
 from .repository import Repository
+from .sqlite_writers import SUPPORTED as writer_queues_supported
 from .sqlite_writers import WriterQueue
 from .types import TypeRegistry, seed_types
 
@@ -38,7 +39,11 @@ class Store:
         self.engine = engine
         self.types = TypeRegistry()
         path = sqlite_file(engine.url.render_as_string(hide_password=False))
-        self._writers = WriterQueue(path, SQLITE_BUSY_TIMEOUT_MS / 1000) if path else None
+        self._writers = (
+            WriterQueue(path, SQLITE_BUSY_TIMEOUT_MS / 1000)
+            if path and writer_queues_supported
+            else None
+        )
         # Largest request body whose statements the database accepts; MySQL caps a
         # statement at max_allowed_packet and escaping can double the text.
         self.max_request_bytes = 2**62
