@@ -148,6 +148,13 @@ def test_id_of_another_entity_type_is_404(api: TestClient, db: Store, seed: dict
         ),
         404,
     )
+    # ...and so do creates whose parent check rides in the insert (Repository.insert)
+    version = {"name": "v", "registeredModelId": seed["mv"]}
+    assert_error(api.post(f"{V1}/model_versions", json=version), 404)
+    assert_error(api.post(f"{V1}/registered_models/{seed['exp']}/versions", json=version), 404)
+    run = {"name": "r"}
+    assert_error(api.post(f"{V1}/experiments/{seed['run']}/experiment_runs", json=run), 404)
+    assert_error(api.post(f"{V1}/experiment_runs", json={**run, "experimentId": seed["se"]}), 404)
     assert_unchanged(db, before)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
@@ -89,4 +90,50 @@ def test_statements_on_the_driver_cursor_still_reach_cursor_listeners(
     with counted(store) as statements:
         body = {"name": "v9", "registeredModelId": model_id}
         assert client.post(f"{V1}/model_versions", json=body).status_code == 201
-    assert any(s.lstrip().upper().startswith("INSERT") for s in statements), statements
+    assert any("INSERT INTO" in s.upper() for s in statements), statements
+
+
+def _creates(client: TestClient) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(what, path, body) of every create that is one insert under an existing parent."""
+    custom = {"team": {"metadataType": "MetadataStringValue", "string_value": "nlp"}}
+    model = client.post(f"{V1}/registered_models", json={"name": "m"}).json()["id"]
+    version = client.post(
+        f"{V1}/model_versions", json={"name": "v", "registeredModelId": model}
+    ).json()["id"]
+    experiment = client.post(f"{V1}/experiments", json={"name": "e"}).json()["id"]
+    yield "model", "/registered_models", {"name": "m2", "customProperties": custom}
+    yield "version", "/model_versions", {"name": "v2", "registeredModelId": model}
+    yield "nested version", f"/registered_models/{model}/versions", {"name": "v3"}
+    artifact = {"artifactType": "model-artifact", "name": "a", "uri": "s3://b/k"}
+    yield "artifact of a version", f"/model_versions/{version}/artifacts", artifact
+    yield "standalone artifact", "/model_artifacts", {"name": "b", "uri": "s3://b/k"}
+    yield "experiment", "/experiments", {"name": "e2", "customProperties": custom}
+    yield "run", f"/experiments/{experiment}/experiment_runs", {"name": "r"}
+    yield "serving environment", "/serving_environments", {"name": "se"}
+
+
+def test_a_create_is_one_statement_outside_a_transaction_on_postgresql(
+    client: TestClient, store: Store
+) -> None:
+    """On PostgreSQL an entity, its properties and its link to the parent go in one
+    statement, sent in autocommit: no BEGIN and COMMIT round trips (Store.insert)."""
+    if store.dialect != "postgresql":
+        pytest.skip("the single-statement insert is PostgreSQL's")
+    autocommit: list[bool] = []
+
+    def record(conn: Any, *_: Any) -> None:
+        autocommit.append(conn.connection.dbapi_connection.autocommit)
+
+    for what, path, body in _creates(client):
+        event.listen(store.engine, "before_cursor_execute", record)
+        try:
+            with counted(store) as statements:
+                response = client.post(f"{V1}{path}", json=body)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", record)
+        assert response.status_code == 201, (what, response.text)
+        assert len(statements) == 1, (what, statements)
+        assert autocommit == [True], what
+        autocommit.clear()
+        created = client.get(f"{V1}{path.split('?')[0]}").json()["items"]
+        assert response.json() in created, what  # the link and the properties are there

@@ -145,8 +145,7 @@ def test_children_listed_through_their_parent(store: Store) -> None:
         for owner, count in ((parent, 3), (other, 2)):
             for i in range(count):
                 version = new_record(MODEL_VERSION, f"{owner.id}:v{i}")
-                repo.insert(version)
-                repo.link_parent_context(version.id, owner.id)
+                repo.insert(version, under=owner.id)
         return parent.id, other.id
 
     parent_id, other_id = store.run(seed, write=True)
@@ -166,8 +165,7 @@ def test_find_suffixed_matches_the_exact_name_only(store: Store, name: str) -> N
     def seed(repo: Repository) -> int:
         version = repo.insert(new_record(MODEL_VERSION, "1:v"))
         for stored in [f"{version.id}:{name}", *(f"{version.id}:{d}" for d in decoys)]:
-            artifact = repo.insert(new_record(MODEL_ARTIFACT, stored))
-            repo.attribute(version.id, artifact.id)
+            repo.insert(new_record(MODEL_ARTIFACT, stored), under=version.id)
         return version.id
 
     version_id = store.run(seed, write=True)

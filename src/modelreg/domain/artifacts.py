@@ -57,15 +57,8 @@ class ArtifactService:
 
     def create(self, body: wire.ModelArtifactCreate | wire.ModelArtifactBody | BaseModel) -> Record:
         """A standalone artifact, linked to nothing (`POST /artifacts`, `/model_artifacts`)."""
-        kind = _kind_of(body)
-
-        def work(repo: Repo) -> Record:
-            record = new_record(kind, child_name(str(uuid.uuid4()), getattr(body, "name", None)))
-            merge(record, body)
-            _check_required(record)
-            return repo.insert(record)
-
-        return self.store.run(work, write=True)
+        name = child_name(str(uuid.uuid4()), getattr(body, "name", None))
+        return self.store.insert(_new_artifact(_kind_of(body), name, body))
 
     def get(self, artifact_id: int, kinds: Sequence[Kind] = ARTIFACT_KINDS) -> Record:
         return self.store.run(lambda repo: require(repo, kinds, artifact_id), write=False)
@@ -125,6 +118,10 @@ class ArtifactService:
     def upsert_into_version(self, version_id: int, body: BaseModel) -> tuple[Record, bool]:
         """Create or update an artifact and link it to a model version; True if created."""
 
+        if _creates(body):  # one statement on PostgreSQL
+            record = _new_artifact(_kind_of(body), _child_name(version_id, body), body)
+            return self.store.insert(record, under=version_id, parent_kinds=MV), True
+
         def work(repo: Repo) -> tuple[Record, bool]:
             require_exists(repo, MV, version_id)
             return upsert_artifact(repo, version_id, body)
@@ -154,14 +151,33 @@ def upsert_artifact(
     elif kind in UPDATE_IN_PLACE_BY_NAME and name:
         found = repo.find_suffixed((kind,), name, parent_id)
         existing = found[0] if found else None
-    record = existing or new_record(kind, child_name(parent_id, name))
+    if existing is None:
+        record = _new_artifact(kind, _child_name(parent_id, body), body, links)
+        return repo.insert(record, under=parent_id), True
+    merge(existing, body)
+    existing.custom.update(links or {})
+    _check_required(existing)
+    touch(existing)
+    repo.update(existing)
+    repo.attribute(parent_id, existing.id)
+    return existing, False
+
+
+def _creates(body: BaseModel) -> bool:
+    """Whether an upsert under a parent can only create: no `id`, and not a metric or
+    parameter, which are updated in place when one of that name is already there."""
+    return getattr(body, "id", None) is None and _kind_of(body) not in UPDATE_IN_PLACE_BY_NAME
+
+
+def _child_name(parent_id: int, body: BaseModel) -> str:
+    return child_name(parent_id, getattr(body, "name", None))
+
+
+def _new_artifact(
+    kind: Kind, name: str, body: BaseModel, links: dict[str, Stored] | None = None
+) -> Record:
+    record = new_record(kind, name)
     merge(record, body)
     record.custom.update(links or {})
     _check_required(record)
-    if existing is not None:
-        touch(record)
-        repo.update(record)
-    else:
-        repo.insert(record)
-    repo.attribute(parent_id, record.id, new=existing is None)
-    return record, existing is None
+    return record

@@ -12,7 +12,7 @@ from modelreg.errors import InvalidArgument, NotFound
 from modelreg.schemas.base import INT32_MAX, MAX_NAME_LENGTH
 
 from .codec import merge
-from .kinds import Kind
+from .kinds import Kind, missing
 from .ports import Repo
 from .records import Record
 
@@ -44,18 +44,14 @@ def require(repo: Repo, kinds: Sequence[Kind], entity_id: int, *, lock: bool = T
     """The record, or NotFound; `lock=False` for one that is only shown (see Repo.get)."""
     record = repo.get(kinds, entity_id, lock=lock)
     if record is None:
-        raise _missing(kinds, entity_id)
+        raise missing(kinds, entity_id)
     return record
 
 
 def require_exists(repo: Repo, kinds: Sequence[Kind], entity_id: int) -> None:
     """`require` for a parent that is only checked: one indexed probe, no properties."""
     if not repo.exists(kinds, entity_id):
-        raise _missing(kinds, entity_id)
-
-
-def _missing(kinds: Sequence[Kind], entity_id: int) -> NotFound:
-    return NotFound(f"no {kinds[0].label if len(kinds) == 1 else 'artifact'} with id {entity_id}")
+        raise missing(kinds, entity_id)
 
 
 def exactly_one(found: list[Record], what: str) -> Record:

@@ -54,10 +54,9 @@ def _write_history(repo: Repo, run_id: int, metric: Record) -> None:
     snapshot.props = dict(metric.props)
     snapshot.custom = dict(metric.custom)
     try:
-        repo.insert(snapshot)
+        repo.insert(snapshot, under=run_id)
     except AlreadyExists:
         raise Conflict("metric history snapshot raced another write") from None  # retried
-    repo.attribute(run_id, snapshot.id, new=True)
 
 
 class ExperimentService:
@@ -67,13 +66,10 @@ class ExperimentService:
     # --- experiments ---------------------------------------------------------------------
 
     def create_experiment(self, body: wire.ExperimentCreate) -> Record:
-        def work(repo: Repo) -> Record:
-            record = new_record(EXPERIMENT, body.name)
-            merge(record, body)
-            apply_defaults(record)
-            return repo.insert(record)
-
-        return self.store.run(work, write=True)
+        record = new_record(EXPERIMENT, body.name)
+        merge(record, body)
+        apply_defaults(record)
+        return self.store.insert(record)
 
     def get_experiment(self, experiment_id: int) -> Record:
         return self.store.run(lambda repo: require(repo, EXP, experiment_id), write=False)
@@ -103,18 +99,12 @@ class ExperimentService:
     def create_run(
         self, experiment_id: int, body: wire.ExperimentRunCreate | wire.ExperimentRunBody
     ) -> Record:
-        def work(repo: Repo) -> Record:
-            require_exists(repo, EXP, experiment_id)
-            record = new_record(EXPERIMENT_RUN, child_name(experiment_id, body.name))
-            merge(record, body)
-            record.props["experiment_id"] = Stored("int_value", experiment_id)
-            apply_defaults(record)
-            _check_times(record)
-            repo.insert(record)
-            repo.link_parent_context(record.id, experiment_id)
-            return record
-
-        return self.store.run(work, write=True)
+        record = new_record(EXPERIMENT_RUN, child_name(experiment_id, body.name))
+        merge(record, body)
+        record.props["experiment_id"] = Stored("int_value", experiment_id)
+        apply_defaults(record)
+        _check_times(record)
+        return self.store.insert(record, under=experiment_id, parent_kinds=EXP)
 
     def upsert_run(self, experiment_id: int, run_id: int, body: wire.ExperimentRunBody) -> Record:
         """The nested create with an `id` updates that run (as upstream); start time stays."""

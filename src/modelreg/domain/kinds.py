@@ -7,9 +7,12 @@ storage, listing) is driven by these tables, so a new entity is a new `Kind`, no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
+
+from modelreg.errors import NotFound
 
 from .values import ValueColumn
 
@@ -263,3 +266,8 @@ KIND_BY_TYPE_NAME: dict[str, Kind] = {k.type_name: k for k in ALL_KINDS}
 # Custom property names that upstream reserves on artifacts linked to an experiment run:
 # shown as top-level fields, never inside customProperties.
 HIDDEN_CUSTOM = frozenset({"experiment_id", "experiment_run_id"})
+
+
+def missing(kinds: Sequence[Kind], entity_id: int) -> NotFound:
+    """The error for an id that names no entity of these kinds."""
+    return NotFound(f"no {kinds[0].label if len(kinds) == 1 else 'artifact'} with id {entity_id}")

@@ -36,7 +36,7 @@ class ModelService:
     # --- registered models ---------------------------------------------------------------
 
     def create_model(self, body: wire.RegisteredModelCreate) -> Record:
-        return self.store.run(lambda repo: _insert_model(repo, body), write=True)
+        return self.store.insert(_new_model(body))
 
     def get_model(self, model_id: int) -> Record:
         return self.store.run(lambda repo: require(repo, RM, model_id), write=False)
@@ -63,11 +63,7 @@ class ModelService:
     def create_version(
         self, model_id: int, body: wire.ModelVersionCreate | wire.ModelVersionBody
     ) -> Record:
-        def work(repo: Repo) -> Record:
-            require_exists(repo, RM, model_id)
-            return _insert_version(repo, model_id, body)
-
-        return self.store.run(work, write=True)
+        return self.store.insert(_new_version(model_id, body), under=model_id, parent_kinds=RM)
 
     def register(self, body: wire.RegistrationCreate) -> Registration:
         """A version and its model artifact in one transaction, under a model given by id
@@ -75,7 +71,7 @@ class ModelService:
 
         def work(repo: Repo) -> Registration:
             model = _registration_model(repo, body)
-            version = _insert_version(repo, model.id, body.model_version)
+            version = repo.insert(_new_version(model.id, body.model_version), under=model.id)
             artifact, _ = upsert_artifact(repo, version.id, body.model_artifact)
             return Registration(model, version, artifact)
 
@@ -151,24 +147,20 @@ class Registration(NamedTuple):
     artifact: Record
 
 
-def _insert_model(repo: Repo, body: wire.RegisteredModelCreate) -> Record:
+def _new_model(body: wire.RegisteredModelCreate) -> Record:
     record = new_record(REGISTERED_MODEL, body.name)
     merge(record, body)
     apply_defaults(record)
-    return repo.insert(record)
+    return record
 
 
-def _insert_version(
-    repo: Repo,
-    model_id: int,
-    body: wire.ModelVersionCreate | wire.ModelVersionBody | wire.RegistrationVersion,
+def _new_version(
+    model_id: int, body: wire.ModelVersionCreate | wire.ModelVersionBody | wire.RegistrationVersion
 ) -> Record:
     record = new_record(MODEL_VERSION, child_name(model_id, body.name))
     merge(record, body)
     record.props["registered_model_id"] = _model_ref(model_id)
     apply_defaults(record)
-    repo.insert(record)
-    repo.link_parent_context(record.id, model_id)
     return record
 
 
@@ -186,6 +178,6 @@ def _registration_model(repo: Repo, body: wire.RegistrationCreate) -> Record:
     if found:
         return found[0]
     try:
-        return _insert_model(repo, wanted)
+        return repo.insert(_new_model(wanted))
     except AlreadyExists:  # another registration created it first: retry to find it
         raise Conflict(f"registered model {wanted.name!r} was created concurrently") from None

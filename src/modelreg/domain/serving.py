@@ -78,12 +78,9 @@ class ServingService:
     # --- serving environments ------------------------------------------------------------
 
     def create_environment(self, body: wire.ServingEnvironmentCreate) -> Record:
-        def work(repo: Repo) -> Record:
-            record = new_record(SERVING_ENVIRONMENT, body.name)
-            merge(record, body)
-            return repo.insert(record)
-
-        return self.store.run(work, write=True)
+        record = new_record(SERVING_ENVIRONMENT, body.name)
+        merge(record, body)
+        return self.store.insert(record)
 
     def get_environment(self, env_id: int) -> Record:
         return self.store.run(lambda repo: require(repo, SE, env_id), write=False)
@@ -121,9 +118,7 @@ class ServingService:
             record.props["registered_model_id"] = _ref(model_id)
             record.props["serving_environment_id"] = _ref(env_id)
             apply_defaults(record)
-            repo.insert(record)
-            repo.link_parent_context(record.id, env_id)
-            return record
+            return repo.insert(record, under=env_id)
 
         return self.store.run(work, write=True)
 
@@ -197,9 +192,7 @@ class ServingService:
             record = new_record(SERVE_MODEL, child_name(service_id, body.name))
             merge(record, body)
             record.state = record.state if record.state is not None else 0  # UNKNOWN
-            repo.insert(record)
-            repo.associate(service_id, record.id)
-            return record
+            return repo.insert(record, under=service_id)
 
         return self.store.run(work, write=True)
 

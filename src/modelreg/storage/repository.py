@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from modelreg.domain.filters.ast import Property
 from modelreg.domain.filters.resolve import ColumnTarget, Resolved, order_target, resolve
-from modelreg.domain.kinds import Kind, Table
+from modelreg.domain.kinds import Kind, Table, missing
 from modelreg.domain.paging import Cursor, ListQuery, OrderKey, SortValue, encode_token
 from modelreg.domain.records import Page, Record
 from modelreg.domain.values import Stored
@@ -100,17 +100,42 @@ class Repository:
 
     # --- writes ------------------------------------------------------------------------
 
-    def insert(self, record: Record) -> Record:
+    def insert(
+        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
+    ) -> Record:
+        """Insert a record and its properties; `under` links it to that parent context
+        (ParentContext, Attribution or Association, by the record's table). With
+        `parent_kinds` the parent must be of one of them: NotFound, and nothing written,
+        otherwise. On PostgreSQL all of it is one statement."""
         values = self._entity_values(record)
         values["type_id"] = self.types.id_of(record.kind)
         values["name"] = record.name
         values["create_time_since_epoch"] = record.create_time
-        statement = st.insert_entity(self.conn.dialect, record.kind.table, tuple(values))
+        table_kind = record.kind.table
+        dialect = self.conn.dialect
+        check = self._type_ids(parent_kinds) if under is not None else ()
         try:
-            record.id = statement.insert(self.conn, **values)
+            if dialect.name == "postgresql":
+                sql = st.insert_tree_sql(
+                    dialect, table_kind, tuple(values), under is not None, check
+                )
+                found = driver_rows(self.conn, sql, _tree_params(record, values, under))
+                if not found:
+                    raise missing(parent_kinds, under or 0)
+                record.id = found[0][0]
+                return record
+            if check and not self.exists(parent_kinds, under or 0):
+                raise missing(parent_kinds, under or 0)
+            record.id = st.insert_entity(dialect, table_kind, tuple(values)).insert(
+                self.conn, **values
+            )
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
         self._insert_properties(record)
+        if under is not None:
+            link, child_column = st.LINKS[table_kind]
+            link_values = {child_column: record.id, st.PARENT_COLUMN[table_kind]: under}
+            st.insert_link(dialect, link).run(self.conn, **link_values)
         return record
 
     def update(self, record: Record) -> Record:
@@ -126,16 +151,6 @@ class Repository:
         st.delete_properties(dialect, record.kind.table).run(self.conn, owner_id=record.id)
         self._insert_properties(record)
         return record
-
-    def link_parent_context(self, child_id: int, parent_id: int) -> None:
-        st.insert_link(self.conn.dialect, t.parent_context).run(
-            self.conn, context_id=child_id, parent_context_id=parent_id
-        )
-
-    def associate(self, context_id: int, execution_id: int) -> None:
-        st.insert_link(self.conn.dialect, t.association).run(
-            self.conn, context_id=context_id, execution_id=execution_id
-        )
 
     def children_of(
         self, kinds: Sequence[Kind], parent_ids: Sequence[int]
@@ -160,10 +175,10 @@ class Repository:
             grouped[row._mapping["parent_id"]].append(record)
         return grouped
 
-    def attribute(self, context_id: int, artifact_id: int, *, new: bool = False) -> None:
-        """Link an artifact to a context unless it already is (a `new` artifact is not)."""
+    def attribute(self, context_id: int, artifact_id: int) -> None:
+        """Link an existing artifact to a context unless it already is."""
         link = {"context_id": context_id, "artifact_id": artifact_id}
-        if new or not st.find_attribution(self.conn.dialect).rows(self.conn, **link):
+        if not st.find_attribution(self.conn.dialect).rows(self.conn, **link):
             st.insert_link(self.conn.dialect, t.attribution).run(self.conn, **link)
 
     @staticmethod
@@ -180,11 +195,7 @@ class Repository:
         return values
 
     def _insert_properties(self, record: Record) -> None:
-        rows = [
-            _property_row(record.id, name, stored, custom)
-            for custom, props in ((False, record.props), (True, record.custom))
-            for name, stored in props.items()
-        ]
+        rows = _property_rows(record)
         if rows:
             st.insert_properties(self.conn.dialect, record.kind.table).run_many(self.conn, rows)
 
@@ -476,15 +487,36 @@ _COLUMN_POSITIONS = {
 assert all(p["id"] == 0 and p["type_id"] == 1 for p in _COLUMN_POSITIONS.values())
 
 
-def _property_row(owner_id: int, name: str, stored: Stored, custom: bool) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(st.VALUE_COLUMNS)
-    row["owner_id"] = owner_id
-    row["name"] = name
-    row["is_custom_property"] = custom
-    row[stored.column] = stored.value
-    if stored.raw is not None:
-        row["byte_value"] = stored.raw
-    return row
+def _property_rows(record: Record) -> list[dict[str, Any]]:
+    rows = []
+    for custom, props in ((False, record.props), (True, record.custom)):
+        for name, stored in props.items():
+            row: dict[str, Any] = dict.fromkeys(st.VALUE_COLUMNS)
+            row["owner_id"] = record.id
+            row["name"] = name
+            row["is_custom_property"] = custom
+            row[stored.column] = stored.value
+            if stored.raw is not None:
+                row["byte_value"] = stored.raw
+            rows.append(row)
+    return rows
+
+
+_ARRAY_TYPES = {"int_value": int, "double_value": float}
+
+
+def _tree_params(record: Record, values: dict[str, Any], under: int | None) -> dict[str, Any]:
+    """Parameters of `st.insert_tree_sql`: the entity's columns, the parent, and the
+    property rows as one list per column."""
+    params = {**values, "parent_id": under}
+    rows = _property_rows(record)
+    for column in ("name", "is_custom_property", *st.VALUE_COLUMNS):
+        # psycopg dumps a list with one type: a double given as 1 must be 1.0
+        cast = _ARRAY_TYPES.get(column)
+        params[f"prop_{column}"] = [
+            cast(row[column]) if cast and row[column] is not None else row[column] for row in rows
+        ]
+    return params
 
 
 def _stored_of(values: Sequence[Any]) -> Stored | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
@@ -17,6 +17,8 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from modelreg.domain.kinds import Kind
+from modelreg.domain.records import Record
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
 from .engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine, sqlite_file
@@ -77,11 +79,26 @@ class Store:
 
     def run(self, work: Callable[[Repository], T], *, write: bool) -> T:
         """Run `work` in one transaction; retry writes that lost a deadlock or lock race."""
+        return self._run(work, write=write, one_statement=False)
+
+    def insert(
+        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
+    ) -> Record:
+        """A write that is one `Repository.insert` and nothing else. On PostgreSQL that is
+        a single statement, atomic by itself, so it goes without BEGIN and COMMIT: one
+        round trip for the whole request."""
+        return self._run(
+            lambda repo: repo.insert(record, under=under, parent_kinds=parent_kinds),
+            write=True,
+            one_statement=True,
+        )
+
+    def _run(self, work: Callable[[Repository], T], *, write: bool, one_statement: bool) -> T:
         attempt = 0
         while True:
             attempt += 1
             try:
-                with self.transaction(write=write) as repo:
+                with self.transaction(write=write, one_statement=one_statement) as repo:
                     return work(repo)
             except Conflict:
                 if not write or attempt >= RETRYABLE_ATTEMPTS:
@@ -89,11 +106,12 @@ class Store:
                 time.sleep(0.01 * 2**attempt)
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Repository]:
+    def transaction(self, *, write: bool, one_statement: bool = False) -> Iterator[Repository]:
+        """`one_statement`: the work sends at most one statement on PostgreSQL."""
         with self._translated(), self.engine.connect() as conn:
             if write:
                 conn = conn.execution_options(**{WRITE_OPTION: True})
-            elif conn.dialect.name == "postgresql":
+            if conn.dialect.name == "postgresql" and (one_statement or not write):
                 # Under READ COMMITTED every statement takes its own snapshot, so a read
                 # transaction adds nothing but BEGIN and COMMIT: two round trips per request.
                 # (Switching psycopg to autocommit costs none; PyMySQL's costs one each way.)
