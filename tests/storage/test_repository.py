@@ -30,6 +30,7 @@ EVERY_VALUE = {
     "zero": Stored("int_value", 0),
     "double": Stored("double_value", 0.1 + 0.2),
     "tiny": Stored("double_value", 5e-324),
+    "whole": Stored("double_value", 2),  # beside floats: PostgreSQL gets one array of them
     "text": Stored("string_value", "héllo wörld ✓ 🚀 \t\n 'quotes' \"double\" \\ back"),
     "empty": Stored("string_value", ""),
     "yes": Stored("bool_value", True),
