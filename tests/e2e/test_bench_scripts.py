@@ -69,8 +69,9 @@ def test_pg_statements_measures_and_leaves_no_schema_behind() -> None:
     done = bench("pg_statements.py", "--url", url, "--calls", "2")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 8
     assert all(re.search(rf"{TIMING} ms$", line) for line in lines)
+    assert sum("one statement" in line for line in lines) == 2
     with psycopg.connect(url) as conn:
         left = conn.execute(
             "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench_statements_%'"
