@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, text
 
+from modelreg.domain.common import new_record
 from modelreg.domain.kinds import REGISTERED_MODEL
 from modelreg.errors import Unavailable
 from modelreg.storage import engine as engine_module
@@ -88,6 +89,28 @@ def test_a_connection_cut_inside_a_transaction_is_discarded_and_the_next_one_wor
         exists.rows(repo.conn, entity_id=1)
     with server_store.transaction(write=False) as repo:
         assert not exists.rows(repo.conn, entity_id=1)
+
+
+@pytest.mark.parametrize("cut", ["server ends it", "client closed it"])
+def test_a_connection_cut_under_a_one_statement_insert_writes_nothing(
+    server_store: Store, store: Store, cut: str
+) -> None:
+    """`Store.insert` sends its statement in autocommit on PostgreSQL (one round trip):
+    a lost connection there is unavailable too, and the pool recovers. (`store` empties
+    the database afterwards.)"""
+    with (
+        pytest.raises(Unavailable),
+        server_store.transaction(write=True, one_statement=True) as repo,
+    ):
+        if cut == "server ends it":
+            _kill(server_store, _backend_id_on(repo.conn))
+        else:
+            repo.conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
+        repo.insert(new_record(REGISTERED_MODEL, "cut"))
+    created = server_store.insert(new_record(REGISTERED_MODEL, "after"))
+    with server_store.transaction(write=False) as repo:
+        found = repo.find([REGISTERED_MODEL], names=["cut", "after"])
+    assert [r.id for r in found] == [created.id]
 
 
 def _backend_id_on(conn: Connection) -> int:
