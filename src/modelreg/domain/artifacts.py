@@ -117,9 +117,9 @@ class ArtifactService:
 
     def upsert_into_version(self, version_id: int, body: BaseModel) -> tuple[Record, bool]:
         """Create or update an artifact and link it to a model version; True if created."""
-
         if _creates(body):  # one statement on PostgreSQL
-            record = _new_artifact(_kind_of(body), _child_name(version_id, body), body)
+            name = child_name(version_id, getattr(body, "name", None))
+            record = _new_artifact(_kind_of(body), name, body)
             return self.store.insert(record, under=version_id, parent_kinds=MV), True
 
         def work(repo: Repo) -> tuple[Record, bool]:
@@ -152,7 +152,7 @@ def upsert_artifact(
         found = repo.find_suffixed((kind,), name, parent_id)
         existing = found[0] if found else None
     if existing is None:
-        record = _new_artifact(kind, _child_name(parent_id, body), body, links)
+        record = _new_artifact(kind, child_name(parent_id, name), body, links)
         return repo.insert(record, under=parent_id), True
     merge(existing, body)
     existing.custom.update(links or {})
@@ -167,10 +167,6 @@ def _creates(body: BaseModel) -> bool:
     """Whether an upsert under a parent can only create: no `id`, and not a metric or
     parameter, which are updated in place when one of that name is already there."""
     return getattr(body, "id", None) is None and _kind_of(body) not in UPDATE_IN_PLACE_BY_NAME
-
-
-def _child_name(parent_id: int, body: BaseModel) -> str:
-    return child_name(parent_id, getattr(body, "name", None))
 
 
 def _new_artifact(

@@ -113,8 +113,7 @@ class Repository:
         values["create_time_since_epoch"] = record.create_time
         table_kind = record.kind.table
         dialect = self.conn.dialect
-        checked = under is not None and bool(parent_kinds)
-        check = self._type_ids(parent_kinds) if checked else ()
+        check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
         try:
             if dialect.name == "postgresql":
                 sql = st.insert_tree_sql(
@@ -122,10 +121,10 @@ class Repository:
                 )
                 found = driver_rows(self.conn, sql, _tree_params(record, values, under))
                 if not found:  # only when the parent check found no parent
-                    raise missing(parent_kinds, int(under or 0))
+                    raise missing(parent_kinds, under or 0)
                 record.id = found[0][0]
                 return record
-            if under is not None and checked and not self.exists(parent_kinds, under):
+            if check and under is not None and not self.exists(parent_kinds, under):
                 raise missing(parent_kinds, under)
             record.id = st.insert_entity(dialect, table_kind, tuple(values)).insert(
                 self.conn, **values

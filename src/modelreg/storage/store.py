@@ -77,23 +77,11 @@ class Store:
                     packet = int(conn.execute(text("SELECT @@max_allowed_packet")).scalar_one())
                     self.max_request_bytes = max(packet // 2 - 64 * 1024, 64 * 1024)
 
-    def run(self, work: Callable[[Repository], T], *, write: bool) -> T:
-        """Run `work` in one transaction; retry writes that lost a deadlock or lock race."""
-        return self._run(work, write=write, one_statement=False)
-
-    def insert(
-        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
-    ) -> Record:
-        """A write that is one `Repository.insert` and nothing else. On PostgreSQL that is
-        a single statement, atomic by itself, so it goes without BEGIN and COMMIT: one
-        round trip for the whole request."""
-        return self._run(
-            lambda repo: repo.insert(record, under=under, parent_kinds=parent_kinds),
-            write=True,
-            one_statement=True,
-        )
-
-    def _run(self, work: Callable[[Repository], T], *, write: bool, one_statement: bool) -> T:
+    def run(
+        self, work: Callable[[Repository], T], *, write: bool, one_statement: bool = False
+    ) -> T:
+        """Run `work` in one transaction; retry writes that lost a deadlock or lock race.
+        `one_statement`: see `transaction`."""
         attempt = 0
         while True:
             attempt += 1
@@ -105,9 +93,22 @@ class Store:
                     raise
                 time.sleep(0.01 * 2**attempt)
 
+    def insert(
+        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
+    ) -> Record:
+        """A write that is one `Repository.insert` and nothing else. On PostgreSQL that is
+        a single statement, atomic by itself, so it goes without BEGIN and COMMIT: one
+        round trip for the whole request."""
+        return self.run(
+            lambda repo: repo.insert(record, under=under, parent_kinds=parent_kinds),
+            write=True,
+            one_statement=True,
+        )
+
     @contextmanager
     def transaction(self, *, write: bool, one_statement: bool = False) -> Iterator[Repository]:
-        """`one_statement`: the work sends at most one statement on PostgreSQL."""
+        """`one_statement`: the work sends at most one statement on PostgreSQL, so there
+        it runs in autocommit, without BEGIN and COMMIT."""
         with self._translated(), self.engine.connect() as conn:
             if write:
                 conn = conn.execution_options(**{WRITE_OPTION: True})
