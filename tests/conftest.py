@@ -92,3 +92,5 @@ def store(session_store: Store) -> Iterator[Store]:
     with session_store.engine.begin() as conn:
         for table in DATA_TABLES:
             conn.execute(delete(table))
+    if session_store.cache is not None:  # the rows went behind the registry's back
+        session_store.cache.clear()

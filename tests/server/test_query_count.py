@@ -16,7 +16,10 @@ from .conftest import V1
 
 
 @contextmanager
-def counted(store: Store) -> Iterator[list[str]]:
+def counted(store: Store, *, cold: bool = True) -> Iterator[list[str]]:
+    """The statements run inside; `cold`: with no entity kept from earlier reads."""
+    if cold and store.cache is not None:
+        store.cache.clear()
     statements: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:

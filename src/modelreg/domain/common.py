@@ -68,7 +68,9 @@ def new_record(kind: Kind, name: str | None) -> Record:
 
 
 def touch(record: Record) -> None:
-    record.update_time = max(now_ms(), record.update_time)
+    """Stamp a change: strictly after the stamp before, even within one millisecond, so
+    an unchanged stamp means an unchanged entity (storage/entity_cache.py relies on it)."""
+    record.update_time = max(now_ms(), record.update_time + 1)
 
 
 def update_entity(repo: Repo, kinds: Sequence[Kind], entity_id: int, body: BaseModel) -> Record:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .kinds import Kind
 from .values import Stored
@@ -26,6 +27,9 @@ class Record:
     update_time: int = 0
     props: dict[str, Stored] = field(default_factory=dict)
     custom: dict[str, Stored] = field(default_factory=dict)
+    encoded: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The record's JSON per API version, kept only while the record is the registry's
+    unchangeable copy of a stored row (storage/entity_cache.py); None otherwise."""
 
     @property
     def display_name(self) -> str | None:

@@ -54,7 +54,11 @@ def _keep_trying(app: FastAPI, store: Store, settings: Settings, stop: threading
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     settings = settings or Settings()
-    store = store or Store.from_url(settings.database_url, pool_size=settings.pool_size)
+    store = store or Store.from_url(
+        settings.database_url,
+        pool_size=settings.pool_size,
+        cached_entities=settings.cached_entities,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

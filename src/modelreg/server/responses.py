@@ -34,7 +34,9 @@ def several(records: dict[str, Record], api: ApiVersion, status: int = 200) -> J
 
 
 def page(result: Page, api: ApiVersion) -> JsonResponse:
-    items = [to_json(r, api) for r in result.records]
+    items = [_encoded(r, api) for r in result.records]
+    if None in items:  # a record orjson cannot encode: JsonResponse's fallback takes dicts
+        items = [to_json(r, api) for r in result.records]
     return JsonResponse(
         {
             "items": items,
@@ -43,6 +45,21 @@ def page(result: Page, api: ApiVersion) -> JsonResponse:
             "size": len(items),
         }
     )
+
+
+def _encoded(record: Record, api: ApiVersion) -> Any:
+    """The record's JSON: a dict, or for a cached record (storage/entity_cache.py) the
+    encoded text kept on it; None when that text cannot be made."""
+    kept = record.encoded
+    if kept is None:
+        return to_json(record, api)
+    found = kept.get(api)
+    if found is None:
+        try:
+            found = kept[api] = orjson.Fragment(orjson.dumps(to_json(record, api)))
+        except TypeError:  # an integer beyond 64 bits, say
+            return None
+    return found
 
 
 class _AsciiJsonResponse(JsonResponse):

@@ -36,6 +36,7 @@ from modelreg.errors import AlreadyExists, InvalidArgument
 from . import statements as st
 from . import tables as t
 from .engine import WRITE_OPTION
+from .entity_cache import EntityCache
 from .filter_sql import FilterCompiler, escape_like
 from .page_statements import page_rows
 from .prepared import driver_rows
@@ -87,9 +88,13 @@ class SortKey:
 class Repository:
     """Entity access for one open connection; the caller owns the transaction."""
 
-    def __init__(self, conn: Connection, types: TypeRegistry) -> None:
+    def __init__(
+        self, conn: Connection, types: TypeRegistry, cache: EntityCache | None = None
+    ) -> None:
+        """`cache`: records of earlier reads to reuse; only for read transactions."""
         self.conn = conn
         self.types = types
+        self.cache = cache
         # Entities read inside a write transaction are about to be rewritten whole (PATCH
         # merges into what was read), so lock them: under READ COMMITTED two concurrent
         # PATCHes of different fields would otherwise each undo the other's. SQLite's
@@ -415,10 +420,29 @@ class Repository:
             records = self._records(kinds, entity_rows)
             by_id = {record.id: [record] for record in records}
             _fill_properties(by_id, [(r[0], *r[width:]) for r in rows if r[width] is not None])
-        else:
+        elif self.cache is None:
             records = self._records(kinds, rows)
             self._load_properties(table_kind, records)
+        else:
+            records = self._cached_records(kinds, rows)
         return records
+
+    def _cached_records(self, kinds: Sequence[Kind], rows: Sequence[Any]) -> list[Record]:
+        """Records of the rows, reusing the cache's unchanged ones; the rest are read."""
+        assert self.cache is not None
+        table_kind = kinds[0].table
+        at = _COLUMN_POSITIONS[table_kind]
+        stamp_at = (at["create_time_since_epoch"], at["last_update_time_since_epoch"])
+        lookup = self.cache.lookup
+        found = [lookup(table_kind, row, stamp_at) for row in rows]
+        unread = [row for row, record in zip(rows, found, strict=True) if record is None]
+        if not unread:
+            return found  # type: ignore[return-value]
+        read = self._records(kinds, unread)
+        self._load_properties(table_kind, read)
+        self.cache.keep(table_kind, read, [row[1] for row in unread])
+        fresh = iter(read)
+        return [record if record is not None else next(fresh) for record in found]
 
     def _records(self, kinds: Sequence[Kind], rows: Sequence[Any]) -> list[Record]:
         by_type = {self.types.id_of(k): k for k in kinds}

@@ -22,6 +22,7 @@ from modelreg.domain.records import Record
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
 from .engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine, sqlite_file
+from .entity_cache import EntityCache
 from .repository import Repository
 from .sqlite_writers import SUPPORTED as writer_queues_supported
 from .sqlite_writers import WriterQueue
@@ -29,6 +30,7 @@ from .types import TypeRegistry, seed_types
 
 T = TypeVar("T")
 RETRYABLE_ATTEMPTS = 4
+DEFAULT_CACHED_ENTITIES = 2000
 # Deadlock / serialization failure / lock wait codes of MySQL (1213, 1205) and
 # PostgreSQL (40001, 40P01), and SQLite's busy error text.
 _RETRYABLE_MARKERS = ("1213", "1205", "40001", "40p01", "deadlock", "database is locked")
@@ -37,9 +39,10 @@ _RETRYABLE_MARKERS = ("1213", "1205", "40001", "40p01", "deadlock", "database is
 class Store:
     """Owns the engine and the type cache; hands out repositories inside transactions."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, cached_entities: int = DEFAULT_CACHED_ENTITIES) -> None:
         self.engine = engine
         self.types = TypeRegistry()
+        self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
         path = sqlite_file(engine.url.render_as_string(hide_password=False))
         self._writers = (
             WriterQueue(path, SQLITE_BUSY_TIMEOUT_MS / 1000)
@@ -51,8 +54,10 @@ class Store:
         self.max_request_bytes = 2**62
 
     @classmethod
-    def from_url(cls, url: str, *, pool_size: int = 10) -> Store:
-        return cls(make_engine(url, pool_size=pool_size))
+    def from_url(
+        cls, url: str, *, pool_size: int = 10, cached_entities: int = DEFAULT_CACHED_ENTITIES
+    ) -> Store:
+        return cls(make_engine(url, pool_size=pool_size), cached_entities=cached_entities)
 
     @property
     def dialect(self) -> str:
@@ -120,7 +125,7 @@ class Store:
             # SQLite: writers queue for their turn rather than sleep in the busy handler
             turn = self._writers.turn() if write and self._writers else nullcontext()
             with turn, conn.begin():
-                yield Repository(conn, self.types)
+                yield Repository(conn, self.types, None if write else self.cache)
 
     def ping(self) -> None:
         with self._translated(), self.engine.connect() as conn:
