@@ -140,3 +140,42 @@ def test_a_create_is_one_statement_outside_a_transaction_on_postgresql(
         autocommit.clear()
         created = client.get(f"{V1}{path.split('?')[0]}").json()["items"]
         assert response.json() in created, what  # the link and the properties are there
+
+
+def test_a_registration_under_a_model_id_is_one_statement_on_postgresql(
+    client: TestClient, store: Store
+) -> None:
+    """The version, the artifact, their properties and links, and the model read for the
+    answer, in one statement sent in autocommit."""
+    if store.dialect != "postgresql":
+        pytest.skip("the single-statement insert is PostgreSQL's")
+    model = client.post(f"{V1}/registered_models", json={"name": "m"}).json()["id"]
+    body = {
+        "registeredModelId": model,
+        "modelVersion": {"name": "v", "customProperties": {"k": _value("x")}},
+        "modelArtifact": {"name": "a", "uri": "s3://b/k", "customProperties": {"k": _value("y")}},
+    }
+    autocommit: list[bool] = []
+
+    def record(conn: Any, *_: Any) -> None:
+        autocommit.append(conn.connection.dbapi_connection.autocommit)
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        with counted(store) as statements:
+            response = client.post(f"{V1}/registrations", json=body)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    assert response.status_code == 201, response.text
+    assert len(statements) == 1 and autocommit == [True], statements
+    made = response.json()
+    assert made["registeredModel"] == client.get(f"{V1}/registered_models/{model}").json()
+    version = client.get(f"{V1}/model_versions/{made['modelVersion']['id']}").json()
+    assert version == made["modelVersion"]
+    artifacts = client.get(f"{V1}/model_versions/{version['id']}/artifacts").json()["items"]
+    assert artifacts == [made["modelArtifact"]]
+    assert artifacts[0]["customProperties"] == {"k": _value("y")}
+
+
+def _value(text: str) -> dict[str, str]:
+    return {"metadataType": "MetadataStringValue", "string_value": text}

@@ -150,3 +150,49 @@ def test_registrations_under_one_model_do_not_wait_for_each_other(
     thread.join(timeout=30)
     assert finished, "the registration waited for another transaction's lock on its model"
     assert outcome == [201]
+
+
+def _by_id(model_id: str, **overrides: Any) -> dict[str, Any]:
+    body = _body(registeredModelId=model_id, **overrides)
+    del body["registeredModel"]
+    return body
+
+
+def test_under_a_model_id_a_clash_of_either_key_writes_nothing(client: TestClient) -> None:
+    """Under a model id a new version and its new artifact are one insert (one statement
+    on PostgreSQL): a taken key of either answers 409 naming it, and neither is written."""
+    model = client.post(f"{V1}/registered_models", json={"name": "m"}).json()["id"]
+    artifact = {"name": "model", "uri": "s3://x", "externalId": "ext-1"}
+    assert client.post(f"{V1}/registrations", json=_by_id(model)).status_code == 201
+    clash = client.post(f"{V1}/registrations", json=_by_id(model))
+    assert clash.status_code == 409 and "'v1'" in clash.json()["message"], clash.text
+    with_ext = _by_id(model, modelVersion={"name": "v2"}, modelArtifact=artifact)
+    made = client.post(f"{V1}/registrations", json=with_ext)
+    assert made.status_code == 201, made.text
+    with_ext["modelVersion"] = {"name": "v3"}
+    clash = client.post(f"{V1}/registrations", json=with_ext)
+    assert clash.status_code == 409, clash.text
+    assert "model artifact" in clash.json()["message"] and "ext-1" in clash.json()["message"]
+    assert _count(client, "model_versions") == 2
+    assert _count(client, "model_artifacts") == 2
+
+
+@pytest.mark.parametrize("length", [0, 245, 250, 254])
+def test_under_a_model_id_artifact_names_are_held_to_the_real_prefix(
+    client: TestClient, length: int
+) -> None:
+    """An artifact's stored name is `<version id>:<name>`; a name that fits only because
+    the new version's id is short is still taken, and one that does not fit is 400."""
+    model = client.post(f"{V1}/registered_models", json={"name": "m"}).json()["id"]
+    name = "n" * length or None
+    response = client.post(f"{V1}/registrations", json=_by_id(model, modelArtifact={"name": name}))
+    made = response.json()
+    if length == 254:  # 255 characters at most with "<id>:"
+        assert response.status_code == 400 and "too long" in made["message"], response.text
+        assert _count(client, "model_versions") == 0
+        return
+    assert response.status_code == 201, response.text
+    version_id = made["modelVersion"]["id"]
+    listed = client.get(f"{V1}/model_versions/{version_id}/artifacts").json()["items"]
+    assert listed == [made["modelArtifact"]]
+    assert len(made["modelArtifact"]["name"]) == (length or 36)  # no name: a UUID

@@ -19,7 +19,7 @@ from modelreg.domain.kinds import (
 from modelreg.domain.paging import build_list_query
 from modelreg.domain.records import Record
 from modelreg.domain.values import Stored, encode_struct
-from modelreg.errors import AlreadyExists
+from modelreg.errors import AlreadyExists, NotFound
 from modelreg.storage import tables as t
 from modelreg.storage.repository import Repository
 from modelreg.storage.store import Store
@@ -223,3 +223,41 @@ def test_an_exhausted_pool_is_unavailable_not_a_crash(tmp_path: Path) -> None:
     with engine.connect(), pytest.raises(Unavailable, match="busy"):
         store.run(lambda repo: repo.get([REGISTERED_MODEL], 1), write=False)
     engine.dispose()
+
+
+def test_a_record_and_its_child_go_in_together_or_not_at_all(store: Store) -> None:
+    """`insert_under(..., child=)`: the child is linked under the new record and named
+    after its id, and the parent comes back as stored; when the child's key is taken,
+    neither is written and the child is as it came (a retried transaction inserts it
+    again); a parent of another kind is not found."""
+    model = store.run(lambda repo: _model(repo, "m", k=Stored("int_value", 7)), write=True)
+
+    def pair(version_name: str, artifact_external_id: str) -> tuple[Record, Record]:
+        version = new_record(MODEL_VERSION, f"{model.id}:{version_name}")
+        version.custom = dict(EVERY_VALUE)
+        artifact = new_record(MODEL_ARTIFACT, ":weights")
+        artifact.uri, artifact.external_id = "s3://b/w", artifact_external_id
+        artifact.custom = {"k": Stored("string_value", "v")}
+        return version, artifact
+
+    version, artifact = pair("v1", "ext")
+    shown = store.insert_under(
+        version, under=model.id, parent_kinds=[REGISTERED_MODEL], child=artifact
+    )
+    assert shown == model
+    assert artifact.name == f"{version.id}:weights"
+    v1 = version
+    children = store.run(lambda repo: repo.children_of([MODEL_ARTIFACT], [version.id]), write=False)
+    assert children[version.id] == [artifact]
+    versions = store.run(lambda repo: repo.children_of([MODEL_VERSION], [model.id]), write=False)
+    assert versions[model.id] == [version]
+
+    version, artifact = pair("v2", "ext")
+    with pytest.raises(AlreadyExists, match="model artifact with externalId 'ext'"):
+        store.insert_under(version, under=model.id, parent_kinds=[REGISTERED_MODEL], child=artifact)
+    assert artifact.name == ":weights"
+    with pytest.raises(NotFound, match="registered model"):  # under v1, not a model
+        store.insert_under(pair("v3", "e3")[0], under=v1.id, parent_kinds=[REGISTERED_MODEL])
+    with store.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(t.context)) == 2  # model, v1
+        assert conn.scalar(select(func.count()).select_from(t.artifact)) == 1

@@ -11,7 +11,15 @@ from modelreg.errors import InvalidArgument
 from modelreg.schemas import artifacts as wire
 
 from .codec import merge
-from .common import child_name, exactly_one, new_record, require, require_exists, touch
+from .common import (
+    LARGEST_ID,
+    child_name,
+    exactly_one,
+    new_record,
+    require,
+    require_exists,
+    touch,
+)
 from .kinds import (
     ARTIFACT_KIND_BY_TYPE,
     ARTIFACT_KINDS,
@@ -167,6 +175,20 @@ def _creates(body: BaseModel) -> bool:
     """Whether an upsert under a parent can only create: no `id`, and not a metric or
     parameter, which are updated in place when one of that name is already there."""
     return getattr(body, "id", None) is None and _kind_of(body) not in UPDATE_IN_PLACE_BY_NAME
+
+
+def new_artifact_of_new_parent(body: BaseModel) -> Record | None:
+    """A new artifact for a parent created with it (`Repo.insert(..., child=)`): its
+    `name` is what follows the parent's id in the stored name. None when the body may
+    update an existing artifact, or its name would not fit under the largest id (the
+    caller then creates the parent first and checks the name with the real id)."""
+    if not _creates(body):
+        return None
+    try:
+        widest = child_name(LARGEST_ID, getattr(body, "name", None))
+    except InvalidArgument:
+        return None
+    return _new_artifact(_kind_of(body), widest.removeprefix(str(LARGEST_ID)), body)
 
 
 def _new_artifact(

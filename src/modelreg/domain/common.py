@@ -29,6 +29,9 @@ def parse_id(raw: str | int, what: str = "id") -> int:
     return int(text)
 
 
+LARGEST_ID = 2**31 - 1  # MLMD's id columns are INTEGER
+
+
 def child_name(prefix: str | int, name: str | None) -> str:
     """Stored name of a child entity: `<prefix>:<name>`, a UUID standing in for no name."""
     stored = f"{prefix}:{name or uuid.uuid4()}"

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from modelreg.errors import AlreadyExists, Conflict, InvalidArgument
 from modelreg.schemas import registry as wire
 
-from .artifacts import upsert_artifact
+from .artifacts import new_artifact_of_new_parent, upsert_artifact
 from .codec import apply_defaults, merge
 from .common import (
     child_name,
@@ -69,6 +69,11 @@ class ModelService:
         """A version and its model artifact in one transaction, under a model given by id
         or by name (created when missing)."""
 
+        if body.registered_model_id is not None and body.registered_model is None:
+            artifact = new_artifact_of_new_parent(body.model_artifact)
+            if artifact is not None:
+                return self._register_at_once(body.registered_model_id, body, artifact)
+
         def work(repo: Repo) -> Registration:
             model = _registration_model(repo, body)
             version = repo.insert(_new_version(model.id, body.model_version), under=model.id)
@@ -76,6 +81,16 @@ class ModelService:
             return Registration(model, version, artifact)
 
         return self.store.run(work, write=True)
+
+    def _register_at_once(
+        self, model_ref: str, body: wire.RegistrationCreate, artifact: Record
+    ) -> Registration:
+        """A new version and its new artifact under an existing model, inserted together
+        with the model read for the answer: one statement on PostgreSQL."""
+        model_id = parse_id(model_ref, "registeredModelId")
+        version = _new_version(model_id, body.model_version)
+        model = self.store.insert_under(version, under=model_id, parent_kinds=RM, child=artifact)
+        return Registration(model, version, artifact)
 
     def upsert_version(self, model_id: int, version_id: int, body: wire.ModelVersionBody) -> Record:
         """The nested create with an `id` in the body updates that version (as upstream)."""

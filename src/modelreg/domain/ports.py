@@ -46,3 +46,11 @@ class StorePort(Protocol):
     def insert(
         self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
     ) -> Record: ...
+    def insert_under(
+        self,
+        record: Record,
+        *,
+        under: int,
+        parent_kinds: Sequence[Kind],
+        child: Record | None = None,
+    ) -> Record: ...

@@ -112,36 +112,112 @@ class Repository:
         (ParentContext, Attribution or Association, by the record's table). With
         `parent_kinds` the parent must be of one of them: NotFound, and nothing written,
         otherwise. On PostgreSQL all of it is one statement."""
-        values = self._entity_values(record)
-        values["type_id"] = self.types.id_of(record.kind)
-        values["name"] = record.name
-        values["create_time_since_epoch"] = record.create_time
+        self._insert(record, under, parent_kinds, None, show_parent=False)
+        return record
+
+    def insert_under(
+        self,
+        record: Record,
+        *,
+        under: int,
+        parent_kinds: Sequence[Kind],
+        child: Record | None = None,
+    ) -> Record:
+        """`insert` under a parent that must be of `parent_kinds`, returning the parent as
+        read (for an answer that shows it). `child`: a second new record, linked under the
+        first, whose `name` holds what follows the first one's id in its stored name (it
+        gets the whole name once written). On PostgreSQL all of it is one statement."""
+        parent = self._insert(record, under, parent_kinds, child, show_parent=True)
+        assert parent is not None
+        return parent
+
+    def _insert(
+        self,
+        record: Record,
+        under: int | None,
+        parent_kinds: Sequence[Kind],
+        child: Record | None,
+        *,
+        show_parent: bool,
+    ) -> Record | None:
+        values = self._insert_values(record)
         table_kind = record.kind.table
         dialect = self.conn.dialect
         check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
         try:
             if dialect.name == "postgresql":
-                sql = st.insert_tree_sql(
-                    dialect, table_kind, tuple(values), under is not None, check
-                )
-                found = driver_rows(self.conn, sql, _tree_params(record, values, under))
-                if not found:  # only when the parent check found no parent
-                    raise missing(parent_kinds, under or 0)
-                record.id = found[0][0]
-                return record
-            if check and under is not None and not self.exists(parent_kinds, under):
+                return self._insert_tree(record, values, under, parent_kinds, child, show_parent)
+            parent = None
+            if show_parent and under is not None:
+                parent = self.get(parent_kinds, under, lock=False)  # only shown, never rewritten
+                if parent is None:
+                    raise missing(parent_kinds, under)
+            elif check and under is not None and not self.exists(parent_kinds, under):
                 raise missing(parent_kinds, under)
             record.id = st.insert_entity(dialect, table_kind, tuple(values)).insert(
                 self.conn, **values
             )
         except IntegrityError as exc:
-            raise _conflict(record, exc) from None
+            raise _conflict(record, exc, child) from None
         self._insert_properties(record)
         if under is not None:
             link, child_column = st.LINKS[table_kind]
             link_values = {child_column: record.id, st.PARENT_COLUMN[table_kind]: under}
             st.insert_link(dialect, link).run(self.conn, **link_values)
-        return record
+        if child is not None:
+            suffix = child.name
+            child.name = f"{record.id}{suffix}"
+            try:
+                self.insert(child, under=record.id)
+            except BaseException:
+                child.name = suffix  # as it came, should the transaction be retried
+                raise
+        return parent
+
+    def _insert_tree(
+        self,
+        record: Record,
+        values: dict[str, Any],
+        under: int | None,
+        parent_kinds: Sequence[Kind],
+        child: Record | None,
+        show_parent: bool,
+    ) -> Record | None:
+        """PostgreSQL: all of `_insert` as one statement (`st.insert_tree_sql`)."""
+        params = _tree_params(record, values, under)
+        node = None
+        if child is not None:
+            child_values = self._insert_values(child)
+            node = (child.kind.table, tuple(child_values))
+            child_params = _tree_params(child, child_values, None)
+            params.update({st.CHILD + k: v for k, v in child_params.items()})
+        check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
+        sql = st.insert_tree_sql(
+            self.conn.dialect,
+            record.kind.table,
+            tuple(values),
+            under is not None,
+            check,
+            node,
+            show_parent,
+        )
+        found = driver_rows(self.conn, sql, params)
+        if not found:  # only when the parent check found no parent
+            raise missing(parent_kinds, under or 0)
+        record.id = found[0][0]
+        if child is not None:
+            child.id, child.name = found[0][1], f"{record.id}{child.name}"
+        if not show_parent:
+            return None
+        ids = 1 if child is None else 2  # the parent's row and properties follow the new ids
+        return self._materialise(parent_kinds, [row[ids:] for row in found], joined=True)[0]
+
+    def _insert_values(self, record: Record) -> dict[str, Any]:
+        values = self._entity_values(record)
+        values["type_id"] = self.types.id_of(record.kind)
+        values["name"] = record.name
+        values["create_time_since_epoch"] = record.create_time
+        return values
 
     def update(self, record: Record) -> Record:
         """Rewrite the entity row and all its property rows (name and type never change)."""
@@ -601,8 +677,11 @@ def _json_value(value: Any) -> SortValue:
     return float(value)  # Decimal and the like
 
 
-def _conflict(record: Record, exc: IntegrityError) -> AlreadyExists:
+def _conflict(record: Record, exc: IntegrityError, child: Record | None = None) -> AlreadyExists:
     detail = str(exc.orig).lower()
+    if child is not None:  # a record and its child in one statement: whose key broke?
+        child_table = t.ENTITY_TABLES[child.kind.table.value].name
+        record = child if f"uq_{child_table}_".lower() in detail else record
     label = record.kind.label
     if "external_id" in detail:
         return AlreadyExists(f"{label} with externalId {record.external_id!r} already exists")

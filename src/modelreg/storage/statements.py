@@ -63,6 +63,12 @@ def child_of(table_kind: Table, parent: Any) -> ColumnElement[bool]:
     )
 
 
+Node = tuple[Table, tuple[str, ...]]
+"""An entity to insert: its table and the entity-table columns given."""
+CHILD = "child_"
+"""Prefix of the child's CTEs and parameters in `insert_tree_sql`."""
+
+
 @functools.lru_cache(maxsize=64)
 def insert_tree_sql(
     dialect: Dialect,
@@ -70,52 +76,96 @@ def insert_tree_sql(
     columns: tuple[str, ...],
     linked: bool,
     parent_type_ids: tuple[int, ...],
+    child: Node | None = None,
+    show_parent: bool = False,
 ) -> str:
     """PostgreSQL: a new entity, its property rows and (`linked`) its link to the parent
     context `parent_id`, in one statement of data-modifying CTEs that returns the new id.
     With `parent_type_ids` it returns no row and writes nothing unless the parent is of
     one of those types. The properties come as one array per column (`prop_<column>`),
-    so one statement text serves any number of them.
+    so one statement text serves any number of them. With `child`, a second new entity
+    linked to the first is written too (its parameters prefixed `child_`; its stored name
+    is the first one's id followed by `child_name`), and its id is returned second.
+    `show_parent`: the rows also carry the parent context's columns and property rows,
+    as `with_properties` gives them, one row per property.
 
     A create is then one round trip instead of six (BEGIN, a check of the parent, the
     insert, its properties, the link, COMMIT): `bench/pg_statements.py` measures both.
     """
+    assert linked or not parent_type_ids
+    parts = []
+    if parent_type_ids:
+        types = ", ".join(str(int(i)) for i in parent_type_ids)
+        context = dialect.identifier_preparer.quote(t.context.name)
+        parts.append(
+            f"parent AS (SELECT id FROM {context} "
+            f"WHERE id = %(parent_id)s::INTEGER AND type_id IN ({types}))"
+        )
+    elif linked:
+        parts.append("parent AS (SELECT %(parent_id)s::INTEGER AS id)")
+    parent = "parent" if linked else None
+    parts += _node_ctes(dialect, table_kind, columns, "", parent, checked=bool(parent_type_ids))
+    ids, sources = ["entity.id"], ["entity"]
+    if child is not None:
+        parts += _node_ctes(dialect, *child, CHILD, "entity", checked=True)
+        ids.append(f"{CHILD}entity.id")
+        sources.append(f"{CHILD}entity")
+    query = f"SELECT {', '.join(ids)} FROM {', '.join(sources)}"
+    if show_parent:
+        assert parent_type_ids
+        quote = dialect.identifier_preparer.quote
+        props, owner = t.PROPERTY_TABLES[Table.CONTEXT.value]
+        shown = [f"c.{quote(c.name)}" for c in t.context.c]
+        shown += [f"p.{quote(c)}" for c in ("name", "is_custom_property", *VALUE_COLUMNS)]
+        query = (
+            f"SELECT {', '.join(ids + shown)} FROM {', '.join(sources)}, parent "
+            f"JOIN {quote(t.context.name)} c ON c.id = parent.id "
+            f"LEFT JOIN {quote(props.name)} p ON p.{quote(owner)} = c.id"
+        )
+    return f"WITH {', '.join(parts)} {query}"
+
+
+def _node_ctes(
+    dialect: Dialect,
+    table_kind: Table,
+    columns: tuple[str, ...],
+    tag: str,
+    parent: str | None,
+    *,
+    checked: bool,
+) -> list[str]:
+    """The CTEs `<tag>entity`, `<tag>props` and (under `parent`, a CTE with the parent's
+    `id`) `<tag>link`; `checked`: insert only for a row of `parent`. A child's stored
+    name (tag `child_`) is its parent's id followed by the `child_name` parameter."""
     quote = dialect.identifier_preparer.quote
     table = t.ENTITY_TABLES[table_kind.value]
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
 
     def typed(column: Any, name: str, suffix: str = "") -> str:
+        if tag and name == f"{tag}name":
+            return f"({parent}.id::TEXT || %({name})s::TEXT)"
         return f"%({name})s::{column.type.compile(dialect=dialect)}{suffix}"
 
-    assert linked or not parent_type_ids
-    parts = []
-    if parent_type_ids:
-        types = ", ".join(str(int(i)) for i in parent_type_ids)
-        parts.append(
-            f"parent AS (SELECT id FROM {quote(t.context.name)} "
-            f"WHERE id = %(parent_id)s::INTEGER AND type_id IN ({types}))"
-        )
-    elif linked:
-        parts.append("parent AS (SELECT %(parent_id)s::INTEGER AS id)")
-    source = " FROM parent" if parent_type_ids else ""
-    values = ", ".join(typed(table.c[c], c) for c in columns)
+    entity = f"{tag}entity"
+    source = f" FROM {parent}" if checked else ""
+    values = ", ".join(typed(table.c[c], f"{tag}{c}") for c in columns)
     prop_columns = ("name", "is_custom_property", *VALUE_COLUMNS)
-    arrays = ", ".join(typed(prop_table.c[c], f"prop_{c}", "[]") for c in prop_columns)
-    parts += [
-        f"entity AS (INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+    arrays = ", ".join(typed(prop_table.c[c], f"{tag}prop_{c}", "[]") for c in prop_columns)
+    parts = [
+        f"{entity} AS (INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
         f"SELECT {values}{source} RETURNING id)",
-        f"props AS (INSERT INTO {quote(prop_table.name)} "
+        f"{tag}props AS (INSERT INTO {quote(prop_table.name)} "
         f"({', '.join(map(quote, (owner, *prop_columns)))}) "
-        f"SELECT entity.id, p.* FROM entity, unnest({arrays}) AS p)",
+        f"SELECT {entity}.id, p.* FROM {entity}, unnest({arrays}) AS p)",
     ]
-    if linked:
+    if parent is not None:
         link, child_column = LINKS[table_kind]
         link_columns = ", ".join(map(quote, (child_column, PARENT_COLUMN[table_kind])))
         parts.append(
-            f"link AS (INSERT INTO {quote(link.name)} ({link_columns}) "
-            "SELECT entity.id, parent.id FROM entity, parent)"
+            f"{tag}link AS (INSERT INTO {quote(link.name)} ({link_columns}) "
+            f"SELECT {entity}.id, {parent}.id FROM {entity}, {parent})"
         )
-    return f"WITH {', '.join(parts)} SELECT id FROM entity"
+    return parts
 
 
 @functools.lru_cache(maxsize=256)

@@ -110,6 +110,23 @@ class Store:
             one_statement=True,
         )
 
+    def insert_under(
+        self,
+        record: Record,
+        *,
+        under: int,
+        parent_kinds: Sequence[Kind],
+        child: Record | None = None,
+    ) -> Record:
+        """`Repository.insert_under` and nothing else: one round trip on PostgreSQL."""
+        return self.run(
+            lambda repo: repo.insert_under(
+                record, under=under, parent_kinds=parent_kinds, child=child
+            ),
+            write=True,
+            one_statement=True,
+        )
+
     @contextmanager
     def transaction(self, *, write: bool, one_statement: bool = False) -> Iterator[Repository]:
         """`one_statement`: the work sends at most one statement on PostgreSQL, so there
