@@ -109,6 +109,13 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def machine_busy_seconds() -> float:
+    """CPU time all cores have spent on anything but idling and waiting, in seconds."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(root: int) -> float:
     """User plus system CPU time of the live process tree, in seconds."""
     ticks = os.sysconf("SC_CLK_TCK")
