@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     )
     pool_size: int = Field(10, ge=1, description="Database connections kept per worker")
     cached_entities: int = Field(
-        2000,
+        1000,
         ge=0,
         description="Entities each worker keeps as last read, to reuse in lists while their "
         "stored update time is unchanged; 0 turns the cache off",

@@ -179,3 +179,38 @@ def test_a_registration_under_a_model_id_is_one_statement_on_postgresql(
 
 def _value(text: str) -> dict[str, str]:
     return {"metadataType": "MetadataStringValue", "string_value": text}
+
+
+def test_a_patch_is_two_statements_outside_a_transaction_on_postgresql(
+    client: TestClient, store: Store
+) -> None:
+    """The read, then the write of the row and its properties if it is unchanged since
+    (Store.update): a property dropped, one changing type and one new all land."""
+    if store.dialect != "postgresql":
+        pytest.skip("the conditional one-statement update is PostgreSQL's")
+    model = client.post(f"{V1}/registered_models", json={"name": "m"}).json()["id"]
+    custom = {"keep": _value("k"), "drop": _value("d"), "turn": _value("t")}
+    body = {"name": "v", "registeredModelId": model, "customProperties": custom}
+    version = client.post(f"{V1}/model_versions", json=body).json()
+    autocommit: list[bool] = []
+
+    def record(conn: Any, *_: Any) -> None:
+        autocommit.append(conn.connection.dbapi_connection.autocommit)
+
+    turned = {"metadataType": "MetadataIntValue", "int_value": "7"}
+    change = {"keep": _value("k"), "turn": turned, "new": _value("n")}
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        with counted(store) as statements:
+            patched = client.patch(
+                f"{V1}/model_versions/{version['id']}",
+                json={"description": "x", "customProperties": change},
+            )
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    assert patched.status_code == 200, patched.text
+    assert len(statements) == 2 and autocommit == [True, True], statements
+    stored = client.get(f"{V1}/model_versions/{version['id']}").json()
+    assert stored == patched.json()
+    assert stored["customProperties"] == change and stored["description"] == "x"
+    assert int(stored["lastUpdateTimeSinceEpoch"]) > int(version["lastUpdateTimeSinceEpoch"])

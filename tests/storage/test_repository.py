@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from modelreg.domain.common import new_record
+from modelreg.domain.common import new_record, touch
 from modelreg.domain.kinds import (
     ARTIFACT_KINDS,
     DATASET,
@@ -261,3 +261,36 @@ def test_a_record_and_its_child_go_in_together_or_not_at_all(store: Store) -> No
     with store.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(t.context)) == 2  # model, v1
         assert conn.scalar(select(func.count()).select_from(t.artifact)) == 1
+
+
+def test_an_update_raced_by_another_change_keeps_both(store: Store) -> None:
+    """Store.update on PostgreSQL writes only if nothing changed since its read; a change
+    that came between sends it down the locking path, which applies it to the new state."""
+    if store.dialect != "postgresql":
+        pytest.skip("elsewhere the read locks the row inside the write's transaction")
+    model = store.run(lambda repo: _model(repo, "m", a=Stored("int_value", 1)), write=True)
+    calls = []
+
+    def racing(record: Record) -> None:
+        calls.append(dict(record.custom))
+        if len(calls) == 1:  # another writer changes the model between our read and write
+
+            def other(repo: Repository) -> None:
+                theirs = repo.get([REGISTERED_MODEL], model.id)
+                assert theirs is not None
+                theirs.custom["b"] = Stored("int_value", 2)
+                touch(theirs)
+                repo.update(theirs)
+
+            store.run(other, write=True)
+        record.custom["c"] = Stored("int_value", 3)
+        touch(record)
+
+    saved = store.update([REGISTERED_MODEL], model.id, racing)
+    assert calls == [
+        {"a": Stored("int_value", 1)},
+        {"a": Stored("int_value", 1), "b": Stored("int_value", 2)},
+    ]
+    stored = store.run(lambda repo: repo.get([REGISTERED_MODEL], model.id), write=False)
+    assert stored == saved
+    assert set(stored.custom) == {"a", "b", "c"}

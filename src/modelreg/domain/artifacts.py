@@ -9,10 +9,10 @@ from pydantic import BaseModel
 
 from modelreg.errors import InvalidArgument
 from modelreg.schemas import artifacts as wire
+from modelreg.schemas.base import INT32_MAX
 
 from .codec import merge
 from .common import (
-    LARGEST_ID,
     child_name,
     exactly_one,
     new_record,
@@ -185,10 +185,10 @@ def new_artifact_of_new_parent(body: BaseModel) -> Record | None:
     if not _creates(body):
         return None
     try:
-        widest = child_name(LARGEST_ID, getattr(body, "name", None))
+        widest = child_name(INT32_MAX, getattr(body, "name", None))  # ids are INTEGER
     except InvalidArgument:
         return None
-    return _new_artifact(_kind_of(body), widest.removeprefix(str(LARGEST_ID)), body)
+    return _new_artifact(_kind_of(body), widest.removeprefix(str(INT32_MAX)), body)
 
 
 def _new_artifact(

@@ -13,7 +13,7 @@ from modelreg.schemas.base import INT32_MAX, MAX_NAME_LENGTH
 
 from .codec import merge
 from .kinds import Kind, missing
-from .ports import Repo
+from .ports import Repo, StorePort
 from .records import Record
 
 
@@ -27,9 +27,6 @@ def parse_id(raw: str | int, what: str = "id") -> int:
     if not text.isascii() or not text.isdigit() or not 0 < int(text) <= INT32_MAX:
         raise InvalidArgument(f"invalid {what} {text!r}: must be a positive 32-bit integer")
     return int(text)
-
-
-LARGEST_ID = 2**31 - 1  # MLMD's id columns are INTEGER
 
 
 def child_name(prefix: str | int, name: str | None) -> str:
@@ -76,9 +73,13 @@ def touch(record: Record) -> None:
     record.update_time = max(now_ms(), record.update_time + 1)
 
 
-def update_entity(repo: Repo, kinds: Sequence[Kind], entity_id: int, body: BaseModel) -> Record:
-    """PATCH: load, copy the fields the body carries, stamp, save."""
-    record = require(repo, kinds, entity_id)
-    merge(record, body)
-    touch(record)
-    return repo.update(record)
+def update_entity(
+    store: StorePort, kinds: Sequence[Kind], entity_id: int, body: BaseModel
+) -> Record:
+    """PATCH: load, copy the fields the body carries, stamp, save (Store.update)."""
+
+    def patch(record: Record) -> None:
+        merge(record, body)
+        touch(record)
+
+    return store.update(kinds, entity_id, patch)

@@ -75,9 +75,7 @@ class ExperimentService:
         return self.store.run(lambda repo: require(repo, EXP, experiment_id), write=False)
 
     def update_experiment(self, experiment_id: int, body: wire.ExperimentUpdate) -> Record:
-        return self.store.run(
-            lambda repo: update_entity(repo, EXP, experiment_id, body), write=True
-        )
+        return update_entity(self.store, EXP, experiment_id, body)
 
     def list_experiments(self, query: ListQuery) -> Page:
         return self.store.run(lambda repo: repo.list_page(EXP, query, None), write=False)

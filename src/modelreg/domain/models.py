@@ -42,7 +42,7 @@ class ModelService:
         return self.store.run(lambda repo: require(repo, RM, model_id), write=False)
 
     def update_model(self, model_id: int, body: wire.RegisteredModelUpdate) -> Record:
-        return self.store.run(lambda repo: update_entity(repo, RM, model_id, body), write=True)
+        return update_entity(self.store, RM, model_id, body)
 
     def list_models(self, query: ListQuery) -> Page:
         return self.store.run(lambda repo: repo.list_page(RM, query, None), write=False)
@@ -111,7 +111,7 @@ class ModelService:
         return self.store.run(lambda repo: require(repo, MV, version_id), write=False)
 
     def update_version(self, version_id: int, body: wire.ModelVersionUpdate) -> Record:
-        return self.store.run(lambda repo: update_entity(repo, MV, version_id, body), write=True)
+        return update_entity(self.store, MV, version_id, body)
 
     def list_versions(self, query: ListQuery, model_id: int | None = None) -> Page:
         def work(repo: Repo) -> Page:

@@ -43,6 +43,9 @@ class Repo(Protocol):
 
 class StorePort(Protocol):
     def run(self, work: Callable[[Repo], T], *, write: bool) -> T: ...
+    def update(
+        self, kinds: Sequence[Kind], entity_id: int, change: Callable[[Record], None]
+    ) -> Record: ...
     def insert(
         self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
     ) -> Record: ...

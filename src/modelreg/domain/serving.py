@@ -86,7 +86,7 @@ class ServingService:
         return self.store.run(lambda repo: require(repo, SE, env_id), write=False)
 
     def update_environment(self, env_id: int, body: wire.ServingEnvironmentUpdate) -> Record:
-        return self.store.run(lambda repo: update_entity(repo, SE, env_id, body), write=True)
+        return update_entity(self.store, SE, env_id, body)
 
     def list_environments(self, query: ListQuery) -> Page:
         return self.store.run(lambda repo: repo.list_page(SE, query, None), write=False)
@@ -200,7 +200,7 @@ class ServingService:
         return self.store.run(lambda repo: require(repo, SM, serve_id), write=False)
 
     def update_serve(self, serve_id: int, body: wire.ServeModelUpdate) -> Record:
-        return self.store.run(lambda repo: update_entity(repo, SM, serve_id, body), write=True)
+        return update_entity(self.store, SM, serve_id, body)
 
     def list_serves(self, service_id: int, query: ListQuery) -> Page:
         def work(repo: Repo) -> Page:

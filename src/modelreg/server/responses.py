@@ -56,7 +56,9 @@ def _encoded(record: Record, api: ApiVersion) -> Any:
     found = kept.get(api)
     if found is None:
         try:
-            found = kept[api] = orjson.Fragment(orjson.dumps(to_json(record, api)))
+            # a copy: orjson's bytes keep the 4 KB buffer they were written in
+            text = bytes(memoryview(orjson.dumps(to_json(record, api))))
+            found = kept[api] = orjson.Fragment(text)
         except TypeError:  # an integer beyond 64 bits, say
             return None
     return found

@@ -18,6 +18,7 @@ are per database); entries go oldest-first once `capacity` is reached.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from sys import intern
 from typing import Any
 
 from modelreg.domain.kinds import Table
@@ -49,6 +50,9 @@ class EntityCache:
         entries = self._entries
         for record, type_id in zip(records, type_ids, strict=True):
             record.encoded = {}
+            # every version repeats the same few property names: keep one copy of each
+            record.props = {intern(k): v for k, v in record.props.items()}
+            record.custom = {intern(k): v for k, v in record.custom.items()}
             stamp = (type_id, record.create_time, record.update_time)
             entries[(table, record.id)] = (stamp, record)
         while len(entries) > self.capacity:

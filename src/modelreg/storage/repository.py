@@ -233,6 +233,18 @@ class Repository:
         self._insert_properties(record)
         return record
 
+    def update_unchanged(self, record: Record, stamp: int) -> bool:
+        """PostgreSQL: `update`, in one statement, only if the stored entity's update time
+        is still `stamp`; False (and nothing written) when it is not."""
+        values = self._entity_values(record)
+        sql = st.update_unchanged_sql(self.conn.dialect, record.kind.table, tuple(values))
+        params = _tree_params(record, values, None)
+        params.update(entity_id=record.id, stamp=stamp)
+        try:
+            return bool(driver_rows(self.conn, sql, params))
+        except IntegrityError as exc:
+            raise _conflict(record, exc) from None
+
     def children_of(
         self, kinds: Sequence[Kind], parent_ids: Sequence[int]
     ) -> dict[int, list[Record]]:

@@ -241,6 +241,43 @@ def with_properties(table_kind: Table, entities: Select[Any]) -> Select[Any]:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def update_unchanged_sql(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> str:
+    """PostgreSQL: rewrite an entity row and its property rows in one statement, only if
+    its update time is still `%(stamp)s` (what the caller read); returns its id, or no
+    row when the entity changed (or went) meanwhile. The properties come as in
+    `insert_tree_sql`; rows of names no longer there are deleted, the others upserted
+    (a DELETE and an INSERT of one key cannot share a statement)."""
+    quote = dialect.identifier_preparer.quote
+    table = t.ENTITY_TABLES[table_kind.value]
+    prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
+
+    def typed(column: Any, name: str, suffix: str = "") -> str:
+        return f"%({name})s::{column.type.compile(dialect=dialect)}{suffix}"
+
+    keys = ("name", "is_custom_property")
+    prop_columns = (*keys, *VALUE_COLUMNS)
+    arrays = ", ".join(typed(prop_table.c[c], f"prop_{c}", "[]") for c in prop_columns)
+    key_arrays = ", ".join(typed(prop_table.c[c], f"prop_{c}", "[]") for c in keys)
+    sets = ", ".join(f"{quote(c)} = {typed(table.c[c], c)}" for c in columns)
+    stamp_column = quote("last_update_time_since_epoch")
+    owner_column, key_columns = quote(owner), ", ".join(map(quote, keys))
+    replaced = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in VALUE_COLUMNS)
+    return (
+        f"WITH entity AS (UPDATE {quote(table.name)} SET {sets} "
+        f"WHERE id = %(entity_id)s::INTEGER AND {stamp_column} = %(stamp)s::BIGINT "
+        "RETURNING id), "
+        f"gone AS (DELETE FROM {quote(prop_table.name)} WHERE {owner_column} IN "
+        f"(SELECT id FROM entity) AND ({key_columns}) NOT IN "
+        f"(SELECT * FROM unnest({key_arrays}))), "
+        f"props AS (INSERT INTO {quote(prop_table.name)} "
+        f"({', '.join(map(quote, (owner, *prop_columns)))}) "
+        f"SELECT entity.id, p.* FROM entity, unnest({arrays}) AS p "
+        f"ON CONFLICT ({owner_column}, {key_columns}) DO UPDATE SET {replaced}) "
+        "SELECT id FROM entity"
+    )
+
+
 @prepared
 def insert_entity(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
     table = t.ENTITY_TABLES[table_kind.value]

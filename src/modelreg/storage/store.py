@@ -17,7 +17,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from modelreg.domain.kinds import Kind
+from modelreg.domain.kinds import Kind, missing
 from modelreg.domain.records import Record
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
@@ -30,7 +30,7 @@ from .types import TypeRegistry, seed_types
 
 T = TypeVar("T")
 RETRYABLE_ATTEMPTS = 4
-DEFAULT_CACHED_ENTITIES = 2000
+DEFAULT_CACHED_ENTITIES = 1000
 # Deadlock / serialization failure / lock wait codes of MySQL (1213, 1205) and
 # PostgreSQL (40001, 40P01), and SQLite's busy error text.
 _RETRYABLE_MARKERS = ("1213", "1205", "40001", "40p01", "deadlock", "database is locked")
@@ -126,6 +126,38 @@ class Store:
             write=True,
             one_statement=True,
         )
+
+    def update(
+        self, kinds: Sequence[Kind], entity_id: int, change: Callable[[Record], None]
+    ) -> Record:
+        """Read an entity, `change` it and write it whole, losing no concurrent change.
+
+        On PostgreSQL the read and the write are one statement each, without BEGIN and
+        COMMIT: the write applies only if the entity's update time is still the one read
+        (every change moves it forward). When another change came between, it is done
+        the other way: the read locks the row inside the write's transaction (four round
+        trips more), which also works everywhere else.
+        """
+        if self.dialect == "postgresql":
+            record = self.run(lambda repo: repo.get(kinds, entity_id, lock=False), write=False)
+            if record is None:
+                raise missing(kinds, entity_id)
+            stamp = record.update_time
+            change(record)
+            saved = self.run(
+                lambda repo: repo.update_unchanged(record, stamp), write=True, one_statement=True
+            )
+            if saved:
+                return record
+
+        def locked(repo: Repository) -> Record:
+            found = repo.get(kinds, entity_id)
+            if found is None:
+                raise missing(kinds, entity_id)
+            change(found)
+            return repo.update(found)
+
+        return self.run(locked, write=True)
 
     @contextmanager
     def transaction(self, *, write: bool, one_statement: bool = False) -> Iterator[Repository]:
