@@ -12,14 +12,7 @@ from modelreg.schemas import artifacts as wire
 from modelreg.schemas.base import INT32_MAX
 
 from .codec import merge
-from .common import (
-    child_name,
-    exactly_one,
-    new_record,
-    require,
-    require_exists,
-    touch,
-)
+from .common import child_name, exactly_one, new_record, require, require_exists, touch
 from .kinds import (
     ARTIFACT_KIND_BY_TYPE,
     ARTIFACT_KINDS,
@@ -178,7 +171,7 @@ def _creates(body: BaseModel) -> bool:
 
 
 def new_artifact_of_new_parent(body: BaseModel) -> Record | None:
-    """A new artifact for a parent created with it (`Repo.insert(..., child=)`): its
+    """A new artifact for a parent created with it (`insert_under(..., child=)`): its
     `name` is what follows the parent's id in the stored name. None when the body may
     update an existing artifact, or its name would not fit under the largest id (the
     caller then creates the parent first and checks the name with the real id)."""

@@ -146,7 +146,10 @@ class Repository:
         check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
         try:
             if dialect.name == "postgresql":
-                return self._insert_tree(record, values, under, parent_kinds, child, show_parent)
+                parents = (parent_kinds, check)
+                return self._insert_tree(
+                    record, values, under, parents, child, show_parent=show_parent
+                )
             parent = None
             if show_parent and under is not None:
                 parent = self.get(parent_kinds, under, lock=False)  # only shown, never rewritten
@@ -179,11 +182,14 @@ class Repository:
         record: Record,
         values: dict[str, Any],
         under: int | None,
-        parent_kinds: Sequence[Kind],
+        parents: tuple[Sequence[Kind], tuple[int, ...]],
         child: Record | None,
+        *,
         show_parent: bool,
     ) -> Record | None:
-        """PostgreSQL: all of `_insert` as one statement (`st.insert_tree_sql`)."""
+        """PostgreSQL: all of `_insert` as one statement (`st.insert_tree_sql`); `parents`:
+        the kinds the parent may be, and their type ids to check (none: unchecked)."""
+        parent_kinds, check = parents
         params = _tree_params(record, values, under)
         node = None
         if child is not None:
@@ -191,7 +197,6 @@ class Repository:
             node = (child.kind.table, tuple(child_values))
             child_params = _tree_params(child, child_values, None)
             params.update({st.CHILD + k: v for k, v in child_params.items()})
-        check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
         sql = st.insert_tree_sql(
             self.conn.dialect,
             record.kind.table,
@@ -622,7 +627,7 @@ def _tree_params(record: Record, values: dict[str, Any], under: int | None) -> d
     property rows as one list per column."""
     params = {**values, "parent_id": under}
     rows = _property_rows(record)
-    for column in ("name", "is_custom_property", *st.VALUE_COLUMNS):
+    for column in st.PROPERTY_COLUMNS:
         # psycopg dumps a list with one type: a double given as 1 must be 1.0
         cast = _ARRAY_TYPES.get(column)
         params[f"prop_{column}"] = [

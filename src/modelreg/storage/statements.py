@@ -38,6 +38,8 @@ VALUE_COLUMNS: tuple[ValueColumn, ...] = (
     "byte_value",
     "proto_value",
 )
+PROPERTY_COLUMNS = ("name", "is_custom_property", *VALUE_COLUMNS)
+"""A property row's columns besides its owner, in the order reads and writes use."""
 # Per entity table: the table linking it to a parent context and its own column there,
 # then the parent's column.
 LINKS = {
@@ -116,7 +118,7 @@ def insert_tree_sql(
         quote = dialect.identifier_preparer.quote
         props, owner = t.PROPERTY_TABLES[Table.CONTEXT.value]
         shown = [f"c.{quote(c.name)}" for c in t.context.c]
-        shown += [f"p.{quote(c)}" for c in ("name", "is_custom_property", *VALUE_COLUMNS)]
+        shown += [f"p.{quote(c)}" for c in PROPERTY_COLUMNS]
         query = (
             f"SELECT {', '.join(ids + shown)} FROM {', '.join(sources)}, parent "
             f"JOIN {quote(t.context.name)} c ON c.id = parent.id "
@@ -141,21 +143,20 @@ def _node_ctes(
     table = t.ENTITY_TABLES[table_kind.value]
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
 
-    def typed(column: Any, name: str, suffix: str = "") -> str:
-        if tag and name == f"{tag}name":
-            return f"({parent}.id::TEXT || %({name})s::TEXT)"
-        return f"%({name})s::{column.type.compile(dialect=dialect)}{suffix}"
+    def value(column: str) -> str:
+        if tag and column == "name":
+            return f"({parent}.id::TEXT || %({tag}name)s::TEXT)"
+        return _typed(dialect, table.c[column], f"{tag}{column}")
 
     entity = f"{tag}entity"
     source = f" FROM {parent}" if checked else ""
-    values = ", ".join(typed(table.c[c], f"{tag}{c}") for c in columns)
-    prop_columns = ("name", "is_custom_property", *VALUE_COLUMNS)
-    arrays = ", ".join(typed(prop_table.c[c], f"{tag}prop_{c}", "[]") for c in prop_columns)
+    values = ", ".join(value(c) for c in columns)
+    arrays = _property_arrays(dialect, prop_table, PROPERTY_COLUMNS, f"{tag}prop_")
     parts = [
         f"{entity} AS (INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
         f"SELECT {values}{source} RETURNING id)",
         f"{tag}props AS (INSERT INTO {quote(prop_table.name)} "
-        f"({', '.join(map(quote, (owner, *prop_columns)))}) "
+        f"({', '.join(map(quote, (owner, *PROPERTY_COLUMNS)))}) "
         f"SELECT {entity}.id, p.* FROM {entity}, unnest({arrays}) AS p)",
     ]
     if parent is not None:
@@ -168,13 +169,25 @@ def _node_ctes(
     return parts
 
 
+def _typed(dialect: Dialect, column: Any, name: str, suffix: str = "") -> str:
+    """The psycopg placeholder of parameter `name`, cast to `column`'s type."""
+    return f"%({name})s::{column.type.compile(dialect=dialect)}{suffix}"
+
+
+def _property_arrays(
+    dialect: Dialect, prop_table: SqlTable, columns: tuple[str, ...], prefix: str
+) -> str:
+    """One array parameter per property column (`<prefix><column>`), for `unnest`."""
+    return ", ".join(_typed(dialect, prop_table.c[c], f"{prefix}{c}", "[]") for c in columns)
+
+
 @functools.lru_cache(maxsize=256)
 def properties_sql(dialect: Dialect, table_kind: Table, count: int) -> str:
     """SELECT the properties of `count` owners, in the driver's placeholder style; on
     PostgreSQL (`count` 0) of the owners in one array parameter."""
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
     quote = dialect.identifier_preparer.quote
-    columns = ", ".join(quote(c) for c in (owner, "name", "is_custom_property", *VALUE_COLUMNS))
+    columns = ", ".join(quote(c) for c in (owner, *PROPERTY_COLUMNS))
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     match = f"= ANY({mark})" if count == 0 else f"IN ({', '.join([mark] * count)})"
     return f"SELECT {columns} FROM {quote(prop_table.name)} WHERE {quote(owner)} {match}"
@@ -233,7 +246,7 @@ def with_properties(table_kind: Table, entities: Select[Any]) -> Select[Any]:
     (PostgreSQL), and MariaDB has no `FOR UPDATE OF`."""
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
     found = entities.subquery("found")
-    values = [prop_table.c[c] for c in ("name", "is_custom_property", *VALUE_COLUMNS)]
+    values = [prop_table.c[c] for c in PROPERTY_COLUMNS]
     return (
         select(found, *values)
         .outerjoin(prop_table, prop_table.c[owner] == found.c.id)
@@ -251,15 +264,10 @@ def update_unchanged_sql(dialect: Dialect, table_kind: Table, columns: tuple[str
     quote = dialect.identifier_preparer.quote
     table = t.ENTITY_TABLES[table_kind.value]
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
-
-    def typed(column: Any, name: str, suffix: str = "") -> str:
-        return f"%({name})s::{column.type.compile(dialect=dialect)}{suffix}"
-
-    keys = ("name", "is_custom_property")
-    prop_columns = (*keys, *VALUE_COLUMNS)
-    arrays = ", ".join(typed(prop_table.c[c], f"prop_{c}", "[]") for c in prop_columns)
-    key_arrays = ", ".join(typed(prop_table.c[c], f"prop_{c}", "[]") for c in keys)
-    sets = ", ".join(f"{quote(c)} = {typed(table.c[c], c)}" for c in columns)
+    keys = PROPERTY_COLUMNS[:2]
+    arrays = _property_arrays(dialect, prop_table, PROPERTY_COLUMNS, "prop_")
+    key_arrays = _property_arrays(dialect, prop_table, keys, "prop_")
+    sets = ", ".join(f"{quote(c)} = {_typed(dialect, table.c[c], c)}" for c in columns)
     stamp_column = quote("last_update_time_since_epoch")
     owner_column, key_columns = quote(owner), ", ".join(map(quote, keys))
     replaced = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in VALUE_COLUMNS)
@@ -271,7 +279,7 @@ def update_unchanged_sql(dialect: Dialect, table_kind: Table, columns: tuple[str
         f"(SELECT id FROM entity) AND ({key_columns}) NOT IN "
         f"(SELECT * FROM unnest({key_arrays}))), "
         f"props AS (INSERT INTO {quote(prop_table.name)} "
-        f"({', '.join(map(quote, (owner, *prop_columns)))}) "
+        f"({', '.join(map(quote, (owner, *PROPERTY_COLUMNS)))}) "
         f"SELECT entity.id, p.* FROM entity, unnest({arrays}) AS p "
         f"ON CONFLICT ({owner_column}, {key_columns}) DO UPDATE SET {replaced}) "
         "SELECT id FROM entity"
@@ -299,9 +307,8 @@ def update_entity(_: Dialect, table_kind: Table, columns: tuple[str, ...]) -> Cl
 @prepared
 def insert_properties(_: Dialect, table_kind: Table) -> ClauseElement:
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
-    columns = ("name", "is_custom_property", *VALUE_COLUMNS)
     values: dict[str, Any] = {owner: bindparam("owner_id")}
-    values.update({c: bindparam(c) for c in columns})
+    values.update({c: bindparam(c) for c in PROPERTY_COLUMNS})
     return insert(prop_table).values(values)
 
 
