@@ -94,3 +94,4 @@ def store(session_store: Store) -> Iterator[Store]:
             conn.execute(delete(table))
     if session_store.cache is not None:  # the rows went behind the registry's back
         session_store.cache.clear()
+    session_store.plans.clear()

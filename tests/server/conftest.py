@@ -31,6 +31,7 @@ def session_client(session_store: Store) -> Iterator[TestClient]:
     shared = _Keep(session_store.engine)
     shared.types = session_store.types
     shared.cache = session_store.cache  # emptied with the tables by the `store` fixture
+    shared.plans = session_store.plans
     shared.max_request_bytes = session_store.max_request_bytes
     settings = Settings(database_url=str(session_store.engine.url), migrate_on_start=False)
     with TestClient(create_app(settings, shared), raise_server_exceptions=False) as client:

@@ -55,11 +55,7 @@ class EntityCache:
             record.custom = {intern(k): v for k, v in record.custom.items()}
             stamp = (type_id, record.create_time, record.update_time)
             entries[(table, record.id)] = (stamp, record)
-        while len(entries) > self.capacity:
-            try:  # another request thread may have taken the oldest already
-                del entries[next(iter(entries))]
-            except (KeyError, StopIteration, RuntimeError):
-                break
+        trim_oldest(entries, self.capacity)
 
     def clear(self) -> None:
         """Forget everything: for rows deleted or replaced behind the registry's back."""
@@ -67,3 +63,12 @@ class EntityCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def trim_oldest(entries: dict[Any, Any], capacity: int) -> None:
+    """Drop the oldest entries (first inserted) beyond `capacity`."""
+    while len(entries) > capacity:
+        try:  # another request thread may have taken the oldest already
+            del entries[next(iter(entries))]
+        except (KeyError, StopIteration, RuntimeError):
+            break

@@ -114,7 +114,7 @@ class FilterCompiler:
         owner: str,
         type_id_of: Callable[[str], int],
         dialect: str = "sqlite",
-        is_common: Callable[[Select[Any]], bool] | None = None,
+        is_common: Callable[[Condition, Select[Any]], bool] | None = None,
     ) -> None:
         self.dialect = dialect
         self.is_common = is_common
@@ -213,7 +213,7 @@ class FilterCompiler:
         matches = [self._property_match(column, node) for column in node.target.columns]
         rows = self._rows(node.target).where(or_(*matches))
         if probe is None:
-            probe = self.is_common is not None and self.is_common(rows)
+            probe = self.is_common is not None and self.is_common(node, rows)
         if probe:
             # A scalar subquery (not EXISTS) keeps planners from turning it into a join.
             correlated = rows.where(self.props.c[self.owner] == self.table.c.id).limit(1)

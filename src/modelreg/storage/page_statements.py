@@ -142,7 +142,6 @@ def _shape(
 ) -> Hashable:
     """What the statement depends on besides its values; the values go to `stand_ins`
     in the order `_compile` replaces them."""
-    stand_ins.take(query.page_size + 1)
     if parent_id is not None:
         stand_ins.take(parent_id)
     cursor: Hashable = None
@@ -152,6 +151,7 @@ def _shape(
         cursor = _value_shape(last, stand_ins)
     filter_shape = None if resolved is None else _filter_shape(resolved, stand_ins, data_dependent)
     return (
+        query.page_size,  # a literal in the SQL: see Repository._page_select
         parent_id is not None,
         query.order_by,
         query.descending,
@@ -199,7 +199,6 @@ def _compile(
 ) -> _Compiled | None:
     """Build and compile the shape with stand-ins; None when one does not come through."""
     substitute = _StandIns()
-    limit = substitute.take(query.page_size + 1)
     parent = None if parent_id is None else substitute.take(parent_id)
     cursor = query.cursor
     if cursor is not None:
@@ -211,7 +210,7 @@ def _compile(
     filters = None if resolved is None else _stand_in_filter(resolved, substitute)
     if len(substitute.real) != len(stand_ins.real):
         return None
-    stand_in_query = replace(query, page_size=limit - 1, cursor=cursor)
+    stand_in_query = replace(query, cursor=cursor)
     prepared = Prepared.compile(build(stand_in_query, parent, filters), dialect)
     if "POSTCOMPILE" in prepared.sql:  # expanding parameters need SQLAlchemy at run time
         return None

@@ -20,13 +20,20 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    literal_column,
     or_,
     select,
 )
 from sqlalchemy.exc import IntegrityError
 
 from modelreg.domain.filters.ast import Property
-from modelreg.domain.filters.resolve import ColumnTarget, Resolved, order_target, resolve
+from modelreg.domain.filters.resolve import (
+    ColumnTarget,
+    Condition,
+    Resolved,
+    order_target,
+    resolve,
+)
 from modelreg.domain.kinds import Kind, Table, missing
 from modelreg.domain.paging import Cursor, ListQuery, OrderKey, SortValue, encode_token
 from modelreg.domain.records import Page, Record
@@ -39,6 +46,7 @@ from .engine import WRITE_OPTION
 from .entity_cache import EntityCache
 from .filter_sql import FilterCompiler, escape_like
 from .page_statements import page_rows
+from .plan_choices import PlanChoices
 from .prepared import driver_rows
 from .types import TypeRegistry
 
@@ -89,12 +97,18 @@ class Repository:
     """Entity access for one open connection; the caller owns the transaction."""
 
     def __init__(
-        self, conn: Connection, types: TypeRegistry, cache: EntityCache | None = None
+        self,
+        conn: Connection,
+        types: TypeRegistry,
+        cache: EntityCache | None = None,
+        plans: PlanChoices | None = None,
     ) -> None:
-        """`cache`: records of earlier reads to reuse; only for read transactions."""
+        """`cache`: records of earlier reads to reuse; only for read transactions.
+        `plans`: how common filter values were found to be, to choose a plan by."""
         self.conn = conn
         self.types = types
         self.cache = cache
+        self.plans = plans
         # Entities read inside a write transaction are about to be rewritten whole (PATCH
         # merges into what was read), so lock them: under READ COMMITTED two concurrent
         # PATCHes of different fields would otherwise each undo the other's. SQLite's
@@ -442,7 +456,8 @@ class Repository:
         if query.cursor is not None:
             stmt = stmt.where(_after(key, id_column, query.cursor, query.descending, nullable))
         stmt = stmt.order_by(*_ordering(key, id_column, query.descending, nullable))
-        return stmt.limit(query.page_size + 1)
+        # a literal limit, for the same reason as the literal type ids (`_of_kinds`)
+        return stmt.limit(literal_column(str(int(query.page_size) + 1)))
 
     def _filters(self, kind: Kind) -> FilterCompiler:
         prop_table, owner = t.PROPERTY_TABLES[kind.table.value]
@@ -455,12 +470,20 @@ class Repository:
             self._is_common if self.conn.dialect.name in COMMON_MATCHES else None,
         )
 
-    def _is_common(self, rows: Select[Any]) -> bool:
-        """Whether a property condition matches many rows (a bounded count, index only)."""
+    def _is_common(self, condition: Condition, rows: Select[Any]) -> bool:
+        """Whether a property condition matches many rows (a bounded count, index only),
+        as counted within the last minute when the store keeps the answers."""
+        key = (rows.get_final_froms()[0], condition)
+        known = None if self.plans is None else self.plans.get(key)
+        if known is not None:
+            return known
         limit = COMMON_MATCHES[self.conn.dialect.name]
         sample = rows.limit(limit).subquery()
         count = self.conn.execute(select(func.count()).select_from(sample)).scalar_one()
-        return int(count) >= limit
+        common = int(count) >= limit
+        if self.plans is not None:
+            self.plans.put(key, common)
+        return common
 
     def _sort_key(self, kinds: Sequence[Kind], order: OrderKey) -> SortKey:
         """The expression a list sorts by, whether it can be NULL, and its value types."""
@@ -492,8 +515,11 @@ class Repository:
         return select(t.ENTITY_TABLES[kinds[0].table.value]).where(self._of_kinds(kinds))
 
     def _of_kinds(self, kinds: Sequence[Kind]) -> ColumnElement[bool]:
+        # Literal ids: PostgreSQL's generic plan of a prepared page, blind to a `type_id`
+        # parameter, merged through every entity of the type instead of walking the
+        # parent's children (0.5-1.1 ms against 0.19 ms for a page of 100)
         table = t.ENTITY_TABLES[kinds[0].table.value]
-        return st.type_match(table, self._type_ids(kinds), literal=False)
+        return st.type_match(table, self._type_ids(kinds))
 
     def _type_ids(self, kinds: Sequence[Kind]) -> tuple[int, ...]:
         return tuple(self.types.id_of(k) for k in kinds)

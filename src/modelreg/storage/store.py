@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -23,6 +23,8 @@ from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailabl
 
 from .engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine, sqlite_file
 from .entity_cache import EntityCache
+from .migrations import HEAD
+from .plan_choices import PlanChoices
 from .repository import Repository
 from .sqlite_writers import SUPPORTED as writer_queues_supported
 from .sqlite_writers import WriterQueue
@@ -31,6 +33,7 @@ from .types import TypeRegistry, seed_types
 T = TypeVar("T")
 RETRYABLE_ATTEMPTS = 4
 DEFAULT_CACHED_ENTITIES = 1000
+VERSION_TABLE = "alembic_version"
 # Deadlock / serialization failure / lock wait codes of MySQL (1213, 1205) and
 # PostgreSQL (40001, 40P01), and SQLite's busy error text.
 _RETRYABLE_MARKERS = ("1213", "1205", "40001", "40p01", "deadlock", "database is locked")
@@ -43,6 +46,7 @@ class Store:
         self.engine = engine
         self.types = TypeRegistry()
         self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
+        self.plans = PlanChoices()
         path = sqlite_file(engine.url.render_as_string(hide_password=False))
         self._writers = (
             WriterQueue(path, SQLITE_BUSY_TIMEOUT_MS / 1000)
@@ -174,7 +178,7 @@ class Store:
             # SQLite: writers queue for their turn rather than sleep in the busy handler
             turn = self._writers.turn() if write and self._writers else nullcontext()
             with turn, conn.begin():
-                yield Repository(conn, self.types, None if write else self.cache)
+                yield Repository(conn, self.types, None if write else self.cache, self.plans)
 
     def ping(self) -> None:
         with self._translated(), self.engine.connect() as conn:
@@ -182,12 +186,12 @@ class Store:
 
     def schema_problem(self) -> str | None:
         """None when the database answers and is migrated to the newest revision."""
-        from .migrate import current, head
-
-        with self._translated():
-            found, wanted = current(self.engine), head()
-        if found != wanted:
-            return f"database schema is at revision {found}, expected {wanted}"
+        with self._translated(), self.engine.connect() as conn:
+            found = None
+            if inspect(conn).has_table(VERSION_TABLE):
+                found = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+        if found != HEAD:
+            return f"database schema is at revision {found}, expected {HEAD}"
         return None
 
     def dispose(self) -> None:
