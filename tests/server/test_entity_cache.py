@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -21,17 +20,9 @@ from modelreg.storage.store import Store
 
 from .conftest import V1, V1ALPHA3
 from .test_query_count import counted
+from .test_registry_api import EVERY_KIND
 
-CUSTOM = {
-    "framework": {"metadataType": "MetadataStringValue", "string_value": "torch"},
-    "epochs": {"metadataType": "MetadataIntValue", "int_value": "10"},
-    "accuracy": {"metadataType": "MetadataDoubleValue", "double_value": 0.5},
-    "gated": {"metadataType": "MetadataBoolValue", "bool_value": True},
-    "shape": {
-        "metadataType": "MetadataStructValue",
-        "struct_value": base64.b64encode(json.dumps({"in": [1, 3]}).encode()).decode(),
-    },
-}
+CUSTOM = EVERY_KIND
 
 
 def post(client: TestClient, path: str, body: dict[str, Any], prefix: str = V1) -> str:

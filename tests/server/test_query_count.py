@@ -33,6 +33,21 @@ def counted(store: Store, *, cold: bool = True) -> Iterator[list[str]]:
         event.remove(store.engine, "before_cursor_execute", record)
 
 
+@contextmanager
+def autocommits(store: Store) -> Iterator[list[bool]]:
+    """Whether each statement run inside went in autocommit (no BEGIN and COMMIT)."""
+    flags: list[bool] = []
+
+    def record(conn: Any, *_: Any) -> None:
+        flags.append(conn.connection.dbapi_connection.autocommit)
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        yield flags
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+
+
 def _seed(client: TestClient, versions: int) -> tuple[str, str]:
     custom = {
         "framework": {"metadataType": "MetadataStringValue", "string_value": "torch"},
@@ -122,22 +137,12 @@ def test_a_create_is_one_statement_outside_a_transaction_on_postgresql(
     statement, sent in autocommit: no BEGIN and COMMIT round trips (Store.insert)."""
     if store.dialect != "postgresql":
         pytest.skip("the single-statement insert is PostgreSQL's")
-    autocommit: list[bool] = []
-
-    def record(conn: Any, *_: Any) -> None:
-        autocommit.append(conn.connection.dbapi_connection.autocommit)
-
     for what, path, body in _creates(client):
-        event.listen(store.engine, "before_cursor_execute", record)
-        try:
-            with counted(store) as statements:
-                response = client.post(f"{V1}{path}", json=body)
-        finally:
-            event.remove(store.engine, "before_cursor_execute", record)
+        with counted(store) as statements, autocommits(store) as autocommit:
+            response = client.post(f"{V1}{path}", json=body)
         assert response.status_code == 201, (what, response.text)
         assert len(statements) == 1, (what, statements)
         assert autocommit == [True], what
-        autocommit.clear()
         created = client.get(f"{V1}{path.split('?')[0]}").json()["items"]
         assert response.json() in created, what  # the link and the properties are there
 
@@ -155,17 +160,8 @@ def test_a_registration_under_a_model_id_is_one_statement_on_postgresql(
         "modelVersion": {"name": "v", "customProperties": {"k": _value("x")}},
         "modelArtifact": {"name": "a", "uri": "s3://b/k", "customProperties": {"k": _value("y")}},
     }
-    autocommit: list[bool] = []
-
-    def record(conn: Any, *_: Any) -> None:
-        autocommit.append(conn.connection.dbapi_connection.autocommit)
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        with counted(store) as statements:
-            response = client.post(f"{V1}/registrations", json=body)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+    with counted(store) as statements, autocommits(store) as autocommit:
+        response = client.post(f"{V1}/registrations", json=body)
     assert response.status_code == 201, response.text
     assert len(statements) == 1 and autocommit == [True], statements
     made = response.json()
@@ -192,22 +188,13 @@ def test_a_patch_is_two_statements_outside_a_transaction_on_postgresql(
     custom = {"keep": _value("k"), "drop": _value("d"), "turn": _value("t")}
     body = {"name": "v", "registeredModelId": model, "customProperties": custom}
     version = client.post(f"{V1}/model_versions", json=body).json()
-    autocommit: list[bool] = []
-
-    def record(conn: Any, *_: Any) -> None:
-        autocommit.append(conn.connection.dbapi_connection.autocommit)
-
     turned = {"metadataType": "MetadataIntValue", "int_value": "7"}
     change = {"keep": _value("k"), "turn": turned, "new": _value("n")}
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        with counted(store) as statements:
-            patched = client.patch(
-                f"{V1}/model_versions/{version['id']}",
-                json={"description": "x", "customProperties": change},
-            )
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+    with counted(store) as statements, autocommits(store) as autocommit:
+        patched = client.patch(
+            f"{V1}/model_versions/{version['id']}",
+            json={"description": "x", "customProperties": change},
+        )
     assert patched.status_code == 200, patched.text
     assert len(statements) == 2 and autocommit == [True, True], statements
     stored = client.get(f"{V1}/model_versions/{version['id']}").json()
