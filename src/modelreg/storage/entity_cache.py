@@ -5,8 +5,9 @@ property rows; turning those property rows into records and the records into JSO
 most of what a list cost a worker. The entity row is read on every request anyway, and
 its `last_update_time_since_epoch` moves forward on every change to the entity or its
 properties (`domain.common.touch` makes it strictly greater than the one before, and
-`Repository.update` is the only way either changes). So a record read earlier whose
-update time and type equal the row's is the record the property rows would give again:
+`Repository.update` and `update_unchanged` are the only ways either changes). So a record
+read earlier whose type, create time and update time equal the row's is the record the
+property rows would give again:
 the page reuses it, its properties are not read, and its JSON (kept on the record per
 API version, `Record.encoded`) is not built again.
 

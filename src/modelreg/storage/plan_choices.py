@@ -2,10 +2,10 @@
 
 On SQLite a property condition is evaluated by collecting its matches when they are few
 and by probing row by row in page order when they are many (FilterCompiler), and a count
-of up to 5,000 matches decides: at 1,000,000 versions that count was a third of a
-common-value search. Only the plan depends on the answer, never the rows, so an answer a
-little old (a value that became common within the minute) costs time at worst, not
-correctness.
+of up to 5,000 matches decides. Counting on every request took a common-value search at
+100,000 versions from 1.25-1.31 to 1.56-1.64 ms in-process. Only the plan depends on the
+answer, never the rows, so an answer a little old (a value that became common within the
+minute) costs time at worst, not correctness.
 """
 
 from __future__ import annotations

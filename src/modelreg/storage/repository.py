@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -467,13 +468,15 @@ class Repository:
             owner,
             self.types.id_by_name,
             self.conn.dialect.name,
-            self._is_common if self.conn.dialect.name in COMMON_MATCHES else None,
+            partial(self._is_common, prop_table.name)
+            if self.conn.dialect.name in COMMON_MATCHES
+            else None,
         )
 
-    def _is_common(self, condition: Condition, rows: Select[Any]) -> bool:
+    def _is_common(self, prop_table: str, condition: Condition, rows: Select[Any]) -> bool:
         """Whether a property condition matches many rows (a bounded count, index only),
         as counted within the last minute when the store keeps the answers."""
-        key = (rows.get_final_froms()[0], condition)
+        key = (prop_table, condition)
         known = None if self.plans is None else self.plans.get(key)
         if known is not None:
             return known
