@@ -32,14 +32,14 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert "0008" in upgraded.stdout
+    assert "0009" in upgraded.stdout
     after = subprocess.run(
         [MODELREG, "db", "current", "--database-url", url],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert "current: 0008" in after.stdout
+    assert "current: 0009" in after.stdout
 
 
 def test_bad_database_url_is_a_clear_error() -> None:

@@ -224,6 +224,15 @@ class FilterCompiler:
 
     def _property_match(self, column: str, node: Condition) -> ColumnElement[bool]:
         assert isinstance(node.target, PropertyTarget)
+        if self.dialect == "sqlite":
+            # SQLite uses a partial value index (migration 0009) only where the query
+            # compares the column itself or says it is not NULL; ILIKE's lower() and the
+            # CAST below do neither. No comparison matches NULL, so the answer is the same.
+            return and_(self.props.c[column].is_not(None), self._value_match(column, node))
+        return self._value_match(column, node)
+
+    def _value_match(self, column: str, node: Condition) -> ColumnElement[bool]:
+        assert isinstance(node.target, PropertyTarget)
         if node.target.numeric_text:
             return _compare(cast(self.props.c[column], BigInteger), node.op, node.value)
         match = _compare(self.props.c[column], node.op, node.value)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     literal_column,
+    text,
 )
 from sqlalchemy.dialects import mysql
 
@@ -123,29 +124,37 @@ def _value_indexes(lower: str, owner_column: str, string_value: Column[str]) -> 
     """Property lookups by (name, custom?, value), covering the owner id (migration 0004).
 
     PostgreSQL indexes the first 255 characters of strings: a btree entry cannot hold an
-    unbounded text (why upstream dropped its string index there).
+    unbounded text (why upstream dropped its string index there). On SQLite and
+    PostgreSQL each index holds only the rows whose value it indexes, and bools get one too
+    (migration 0009): a property has one value, so it takes one entry besides its key.
     """
-    string = Index(
-        f"idx_{lower}_string",
-        "name",
-        "is_custom_property",
-        "string_value",
-        owner_column,
-        mysql_length={"string_value": 255},
+
+    def value_index(suffix: str, value: Any, column: str, **kwargs: Any) -> Index:
+        where = text(f"{column} IS NOT NULL")
+        return Index(
+            f"idx_{lower}_{suffix}",
+            "name",
+            "is_custom_property",
+            value,
+            owner_column,
+            sqlite_where=where,
+            postgresql_where=where,
+            **kwargs,
+        )
+
+    string = value_index(
+        "string", "string_value", "string_value", mysql_length={"string_value": 255}
     )
-    prefix = Index(
-        f"idx_{lower}_string_prefix",
-        "name",
-        "is_custom_property",
-        func.left(string_value, 255),
-        owner_column,
-    )
+    prefix = value_index("string_prefix", func.left(string_value, 255), "string_value")
+    # MySQL's whole value indexes also serve bool lookups by their (name, custom?) prefix
+    boolean = value_index("bool", "bool_value", "bool_value")
     return [
-        Index(f"idx_{lower}_int", "name", "is_custom_property", "int_value", owner_column),
-        Index(f"idx_{lower}_double", "name", "is_custom_property", "double_value", owner_column),
+        value_index("int", "int_value", "int_value"),
+        value_index("double", "double_value", "double_value"),
         # tuples of dialect names are documented, the type stub says str
         string.ddl_if(dialect=("sqlite", "mysql", "mariadb")),  # type: ignore[arg-type]
         prefix.ddl_if(dialect="postgresql"),
+        boolean.ddl_if(dialect=("sqlite", "postgresql")),  # type: ignore[arg-type]
     ]
 
 
@@ -198,8 +207,8 @@ parent_context = Table(
     Column("context_id", Integer, ForeignKey(context.c.id, ondelete="CASCADE"), nullable=False),
     Column("parent_context_id", Integer, nullable=False),
     PrimaryKeyConstraint("context_id", "parent_context_id"),
-    Index("idx_parentcontext_parent_context_id", "parent_context_id"),
-    # Children of one parent in id order, for paging (migration 0008).
+    # Children of one parent in id order, for paging (migration 0008); it replaced
+    # upstream's index on parent_context_id alone, its prefix (migration 0009).
     Index("idx_parentcontext_parent_child", "parent_context_id", "context_id"),
     **MYSQL_OPTS,
 )
