@@ -44,6 +44,7 @@ MODELS = 10  # so a model has 100 versions already at 1,000, and a page is full
 READS = ["get_version", "list_versions", "search_common", "search_selective"]
 WRITES = ["update_version", "create_model", "create_version", "register_version"]
 PORTS = {"modelreg": 18080, "mlflow": 18081}
+SCALING_PORT = 18082  # the one-worker server, beside the two-worker one
 MIN_OPS = 3  # fewer completed operations in a timed run: time them one by one instead
 
 
@@ -214,6 +215,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes per server")
     parser.add_argument("--scaling", action="store_true", help="also modelreg 1 vs 2 workers")
     parser.add_argument("--systems", nargs="+", default=["modelreg", "mlflow"])
+    parser.add_argument(
+        "--ops",
+        nargs="+",
+        choices=READS + WRITES,
+        default=READS + WRITES,
+        help="operations to measure (default: all), e.g. to rerun only the writes",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument(
         "--cache", type=Path, default=ROOT / ".cache" / "bench", help="where MLflow's venv goes"
@@ -261,7 +269,7 @@ def main() -> None:
                 )
                 for s in systems
             }
-            ops = READS + WRITES if full else READS
+            ops = [op for op in (READS + WRITES if full else READS) if op in args.ops]
             concurrency = [1, 16] if full else [1]
             measure(systems, ops, concurrency, args, size, procs, recorder("results"))
             for name, proc in procs.items():
@@ -285,21 +293,35 @@ def scale(
     report: dict[str, Any],
     record: Callable[[dict[str, Any]], None],
 ) -> None:
-    """modelreg alone with 1 and with 2 worker processes, reads at concurrency 16."""
+    """modelreg with 1 and with 2 worker processes, reads at concurrency 16. Both servers
+    run at once on one database and their runs alternate, so that a change in the
+    machine's speed over the minutes (other tenants) hits both alike."""
     system = System("modelreg", cache)
     variants = system.operations(size)
-    throwaway: dict[str, Any] = {"seeding_s": {}}
-    for workers in (1, 2):
-        with serving(system, args.engine, args.url, size, workers, throwaway) as proc:
-            for op in READS:
-                loadgen.run(system.base_url, variants[op], 4, 1)
+    with scratch_database(args.engine, args.url, f"scaling-{size}") as url:
+        system.prepare(url)
+        system.seed(url, size)
+        log_path = ROOT / "bench" / "results" / f"modelreg-{args.engine}.log"
+        servers: dict[int, tuple[str, Any]] = {}
+        try:
+            for workers, port in ((1, SCALING_PORT), (2, PORTS["modelreg"])):
+                proc = modelreg_side.start(url, port, workers, log_path)
+                servers[workers] = (f"http://127.0.0.1:{port}", proc)
+            for base_url, proc in servers.values():
+                for op in READS:
+                    loadgen.run(base_url, variants[op], 4, 1)
+                wait_idle(proc)
             for run in range(args.runs):
                 for op in READS:
-                    result = loadgen.run(system.base_url, variants[op], 16, args.seconds)
-                    wait_idle(proc)
-                    row = {"system": "modelreg", "size": size, "workers": workers, "op": op}
-                    record(row | {"concurrency": 16, "run": run} | as_row(result))
-                    log(f"  workers={workers} run {run} {op:17} {result.ops_per_s:9.1f} ops/s")
+                    for workers, (base_url, proc) in servers.items():
+                        result = loadgen.run(base_url, variants[op], 16, args.seconds)
+                        wait_idle(proc)
+                        row = {"system": "modelreg", "size": size, "workers": workers}
+                        record(row | {"op": op, "concurrency": 16, "run": run} | as_row(result))
+                        log(f"  workers={workers} run {run} {op:17} {result.ops_per_s:9.1f} ops/s")
+        finally:
+            for _, proc in servers.values():
+                processes.stop(proc)
 
 
 def summary(report: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    FromClause,
     Select,
     and_,
     case,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -437,6 +439,8 @@ class Repository:
     ) -> Select[Any]:
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = self._select(kinds)
+        if resolved is not None:
+            stmt = stmt.where(self._filters(kinds[0]).compile(resolved))
         id_column = table.c.id
         if parent_id is not None:
             # Walk the link table's (parent, child) index in child order and stop at the
@@ -445,11 +449,10 @@ class Repository:
             # by the entity's id is ordering by the link's child column.
             link, child_column = st.LINKS[kinds[0].table]
             id_column = link.c[child_column]
-            stmt = stmt.join(link, id_column == table.c.id).where(
-                link.c[st.PARENT_COLUMN[kinds[0].table]] == parent_id
-            )
-        if resolved is not None:
-            stmt = stmt.where(self._filters(kinds[0]).compile(resolved))
+            of_parent = link.c[st.PARENT_COLUMN[kinds[0].table]] == parent_id
+            if self.conn.dialect.name == "postgresql" and sort.expression is table.c.id:
+                return self._children_page_pg(stmt, link, id_column, of_parent, query)
+            stmt = stmt.join(link, id_column == table.c.id).where(of_parent)
         key, nullable = sort.expression, sort.nullable
         if key is table.c.id:
             key = id_column
@@ -458,6 +461,34 @@ class Repository:
             stmt = stmt.where(_after(key, id_column, query.cursor, query.descending, nullable))
         stmt = stmt.order_by(*_ordering(key, id_column, query.descending, nullable))
         # a literal limit, for the same reason as the literal type ids (`_of_kinds`)
+        return stmt.limit(literal_column(str(int(query.page_size) + 1)))
+
+    def _children_page_pg(
+        self,
+        entities: Select[Any],
+        link: FromClause,
+        child: ColumnElement[int],
+        of_parent: ColumnElement[bool],
+        query: ListQuery,
+    ) -> Select[Any]:
+        """A page of one parent's children in id order, each child probed on its own.
+
+        Joined plainly, PostgreSQL plans a small or stale-statistics table as a hash join
+        over every entity of the type: a prepared page planned at 1,000 versions scanned
+        10,000 after a burst of creates (4.9 ms p50 against 1.7 at 1,000,000 versions).
+        Probing each child through a LATERAL subquery (OFFSET 0 keeps the planner from
+        merging it back into a join) reads only the page's children.
+        """
+        entity = (
+            entities.where(entities.selected_columns.id == child)
+            .offset(literal_column("0"))
+            .lateral("entity")
+        )
+        stmt = select(*entity.c, child.label("sort_key")).select_from(link).join(entity, true())
+        stmt = stmt.where(of_parent)
+        if query.cursor is not None:
+            stmt = stmt.where(_after(child, child, query.cursor, query.descending, False))
+        stmt = stmt.order_by(*_ordering(child, child, query.descending, False))
         return stmt.limit(literal_column(str(int(query.page_size) + 1)))
 
     def _filters(self, kind: Kind) -> FilterCompiler:
