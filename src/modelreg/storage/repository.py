@@ -456,12 +456,7 @@ class Repository:
         key, nullable = sort.expression, sort.nullable
         if key is table.c.id:
             key = id_column
-        stmt = stmt.add_columns(key.label("sort_key"))
-        if query.cursor is not None:
-            stmt = stmt.where(_after(key, id_column, query.cursor, query.descending, nullable))
-        stmt = stmt.order_by(*_ordering(key, id_column, query.descending, nullable))
-        # a literal limit, for the same reason as the literal type ids (`_of_kinds`)
-        return stmt.limit(literal_column(str(int(query.page_size) + 1)))
+        return _paged(stmt.add_columns(key.label("sort_key")), key, id_column, nullable, query)
 
     def _children_page_pg(
         self,
@@ -485,11 +480,7 @@ class Repository:
             .lateral("entity")
         )
         stmt = select(*entity.c, child.label("sort_key")).select_from(link).join(entity, true())
-        stmt = stmt.where(of_parent)
-        if query.cursor is not None:
-            stmt = stmt.where(_after(child, child, query.cursor, query.descending, False))
-        stmt = stmt.order_by(*_ordering(child, child, query.descending, False))
-        return stmt.limit(literal_column(str(int(query.page_size) + 1)))
+        return _paged(stmt.where(of_parent), child, child, False, query)
 
     def _filters(self, kind: Kind) -> FilterCompiler:
         prop_table, owner = t.PROPERTY_TABLES[kind.table.value]
@@ -714,6 +705,17 @@ def _stored_of(values: Sequence[Any]) -> Stored | None:
     if proto_value is not None:
         return Stored("proto_value", bytes(proto_value))
     return None
+
+
+def _paged(
+    stmt: Select[Any], key: Any, id_column: Any, nullable: bool, query: ListQuery
+) -> Select[Any]:
+    """The rows after the query's cursor, in page order, one more than the page holds."""
+    if query.cursor is not None:
+        stmt = stmt.where(_after(key, id_column, query.cursor, query.descending, nullable))
+    stmt = stmt.order_by(*_ordering(key, id_column, query.descending, nullable))
+    # a literal limit, for the same reason as the literal type ids (`_of_kinds`)
+    return stmt.limit(literal_column(str(int(query.page_size) + 1)))
 
 
 def _ordering(key: Any, id_column: Any, descending: bool, nullable: bool) -> list[Any]:
