@@ -124,21 +124,19 @@ SAMPLE = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
     'INSERT INTO "{table}" ({columns}) SELECT {values} FROM n'
 )
-SAMPLE_ROWS = {
-    "Context": ("id, type_id, name", "i + 1000000, 1, 'sample-' || i"),
-    "ContextProperty": {
-        "int_value": "i",
-        "double_value": "i / 300.0",
-        "string_value": "'v' || i",
-        "bool_value": "i - (i / 2) * 2 = 0",
-    },
+SAMPLE_CONTEXTS = ("id, type_id, name", "i + 1000000, 1, 'sample-' || i")
+SAMPLE_VALUES = {  # one property of each type per context, named after its column's initial
+    "int_value": "i",
+    "double_value": "i / 300.0",
+    "string_value": "'v' || i",
+    "bool_value": "i - (i / 2) * 2 = 0",
 }
 
 
 def _insert_sample(conn: Any) -> None:
-    columns, values = SAMPLE_ROWS["Context"]
+    columns, values = SAMPLE_CONTEXTS
     conn.exec_driver_sql(SAMPLE.format(table="Context", columns=columns, values=values))
-    for column, value in SAMPLE_ROWS["ContextProperty"].items():
+    for column, value in SAMPLE_VALUES.items():
         conn.exec_driver_sql(
             SAMPLE.format(
                 table="ContextProperty",

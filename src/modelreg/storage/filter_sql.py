@@ -223,7 +223,6 @@ class FilterCompiler:
         return in_rows, True
 
     def _property_match(self, column: str, node: Condition) -> ColumnElement[bool]:
-        assert isinstance(node.target, PropertyTarget)
         if self.dialect == "sqlite":
             # SQLite uses a partial value index (migration 0009) only where the query
             # compares the column itself or says it is not NULL; ILIKE's lower() and the

@@ -42,15 +42,16 @@ PROPERTY_TABLES = {
 def _value_indexes(table: str, dialect: str) -> dict[str, tuple[str, str]]:
     """Index name -> (indexed expression for the value, the column that holds it)."""
     short = table.lower()
-    indexes = {
+    string = ("left(string_value, 255)", "string_value")
+    if dialect != "postgresql":
+        string = ("string_value", "string_value")
+    suffix = "_string_prefix" if dialect == "postgresql" else "_string"
+    return {
         f"idx_{short}_int": ("int_value", "int_value"),
         f"idx_{short}_double": ("double_value", "double_value"),
+        f"idx_{short}{suffix}": string,
+        f"idx_{short}_bool": ("bool_value", "bool_value"),  # new here: none to restore
     }
-    if dialect == "postgresql":
-        indexes[f"idx_{short}_string_prefix"] = ("left(string_value, 255)", "string_value")
-    else:
-        indexes[f"idx_{short}_string"] = ("string_value", "string_value")
-    return indexes
 
 
 def _rebuild_value_indexes(partial: bool) -> None:
@@ -60,17 +61,12 @@ def _rebuild_value_indexes(partial: bool) -> None:
     for table, owner in PROPERTY_TABLES.items():
         for index, (value, column) in _value_indexes(table, dialect).items():
             op.execute(f"DROP INDEX IF EXISTS {index}")
+            if not partial and column == "bool_value":
+                continue
             where = f" WHERE {column} IS NOT NULL" if partial else ""
             op.execute(
                 f'CREATE INDEX {index} ON "{table}" '
                 f"(name, is_custom_property, {value}, {owner}){where}"
-            )
-        boolean = f"idx_{table.lower()}_bool"
-        op.execute(f"DROP INDEX IF EXISTS {boolean}")
-        if partial:
-            op.execute(
-                f'CREATE INDEX {boolean} ON "{table}" '
-                f"(name, is_custom_property, bool_value, {owner}) WHERE bool_value IS NOT NULL"
             )
 
 
