@@ -105,7 +105,7 @@ def test_version_of_missing_model_is_404(client: TestClient) -> None:
     """Upstream accepts a dangling registeredModelId; we refuse it."""
     response = client.post(f"{V1}/model_versions", json={"name": "v", "registeredModelId": "999"})
     assert response.status_code == 404
-    assert client.get(f"{V1}/registered_models/999/versions").status_code == 404
+    assert client.get(f"{V1}/registered_models/999999999/versions").status_code == 404
 
 
 def test_nested_version_create_takes_the_parent_from_the_path(client: TestClient) -> None:
@@ -269,4 +269,4 @@ def test_error_kind_header_tells_conflicts_apart(client: TestClient) -> None:
     duplicate = client.post(f"{V1}/registered_models", json={"name": "dup"})
     assert duplicate.status_code == 409
     assert duplicate.headers["modelreg-error"] == "AlreadyExists"
-    assert client.get(f"{V1}/registered_models/999").headers["modelreg-error"] == "NotFound"
+    assert client.get(f"{V1}/registered_models/999999999").headers["modelreg-error"] == "NotFound"
