@@ -11,6 +11,7 @@ children reads only that parent's children, however small the tables look to Pos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -42,6 +43,9 @@ QUERIES = {
     "/artifacts": ["timestamp > 5", "uri LIKE 's3://%' AND modelFormatName = 'onnx'"],
 }
 DRIVEN = ("framework = 'pytorch'", "prod = true", "accuracy > 0.5 AND framework = 'pytorch'")
+PG_VALUE_INDEX_WALK = (
+    r'Index (Only )?Scan (Backward )?using idx_contextproperty_\w+ on "ContextProperty" driver'
+)
 SCANS = {"sqlite": "SCAN {table}", "postgresql": 'Seq Scan on "{table}"'}
 
 
@@ -155,5 +159,5 @@ def test_an_equality_page_walks_its_value_index_in_page_order(
                 rows = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)
                 plan = "\n".join(str(row[0]) for row in rows)
                 # a nested loop or (on tables this small) a merge join: both stream
-                assert 'on "ContextProperty" driver' in plan, plan
+                assert re.search(PG_VALUE_INDEX_WALK, plan), plan
                 assert not any(word in plan for word in ("Sort", "Hash", "Aggregate")), plan

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    FromClause,
     Select,
     String,
     Table,
@@ -165,7 +166,7 @@ class FilterCompiler:
                 return operand
         return None
 
-    def driving_rows(self, driver: Condition) -> tuple[Table, ColumnElement[bool]]:
+    def driving_rows(self, driver: Condition) -> tuple[FromClause, ColumnElement[bool]]:
         """The driver's property rows: an alias of the property table (the filter's other
         conditions read that table in subqueries of their own) and the driver on it."""
         assert isinstance(driver.target, PropertyTarget)
@@ -175,7 +176,7 @@ class FilterCompiler:
             rows.c.is_custom_property == driver.target.custom,
             self._property_match(driver.target.columns[0], driver, rows),
         )
-        return rows, match  # type: ignore[return-value]
+        return rows, match
 
     def compile_driven(self, node: Resolved, driver: Condition) -> ColumnElement[bool]:
         """The rest of the filter, given that its `driver` is met by the join."""
@@ -268,7 +269,7 @@ class FilterCompiler:
         return in_rows, True
 
     def _property_match(
-        self, column: str, node: Condition, props: Any = None
+        self, column: str, node: Condition, props: FromClause | None = None
     ) -> ColumnElement[bool]:
         """`node` on a row of the property table (or of `props`, an alias of it)."""
         props = self.props if props is None else props
@@ -279,7 +280,7 @@ class FilterCompiler:
             return and_(props.c[column].is_not(None), self._value_match(column, node, props))
         return self._value_match(column, node, props)
 
-    def _value_match(self, column: str, node: Condition, props: Any) -> ColumnElement[bool]:
+    def _value_match(self, column: str, node: Condition, props: FromClause) -> ColumnElement[bool]:
         assert isinstance(node.target, PropertyTarget)
         if node.target.numeric_text:
             return _compare(cast(props.c[column], BigInteger), node.op, node.value)

@@ -443,7 +443,7 @@ class Repository:
     ) -> Select[Any]:
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = self._select(kinds)
-        id_column = table.c.id
+        id_column: ColumnElement[int] = table.c.id
         driving = self._driver(kinds, parent_id, resolved, sort)
         if driving is not None:
             # the page walks the driver's value index in owner order (FilterCompiler.driver)
