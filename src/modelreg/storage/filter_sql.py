@@ -16,6 +16,7 @@ from sqlalchemy import (
     cast,
     false,
     func,
+    literal_column,
     not_,
     or_,
     select,
@@ -187,15 +188,18 @@ class FilterCompiler:
         return self._conjunction(Conjunction(rest), driven=True)
 
     def _conjunction(self, node: Conjunction, *, driven: bool = False) -> ColumnElement[bool]:
-        """AND: once one property condition is rare enough to drive the query, the others
-        are probed row by row without counting their matches first (where we choose; where
-        the database plans from statistics, every condition keeps its plain form)."""
+        """AND: once one property condition is rare enough to drive the query (or a
+        `driver` does), the others are probed row by row without counting their matches
+        first; where the database plans from statistics and nothing drives, every
+        condition keeps its plain form."""
         parts: dict[int, ColumnElement[bool]] = {}
         # equality first: the likeliest to be selective
         order = sorted(range(len(node.operands)), key=lambda i: not _is_equality(node.operands[i]))
         for index in order:
             child = node.operands[index]
-            planned = self.is_common is None  # the database's planner chooses
+            # the database's planner chooses, unless a driver leads: then the conditions
+            # are probed on its rows, so no generic plan collects one's every match
+            planned = self.is_common is None and not driven
             if (
                 not planned
                 and isinstance(child, Condition)
@@ -286,8 +290,11 @@ class FilterCompiler:
             return _compare(cast(props.c[column], BigInteger), node.op, node.value)
         match = _compare(props.c[column], node.op, node.value)
         if self.dialect == "postgresql" and column == "string_value" and node.op in ("=", "IN"):
-            # lets PostgreSQL use the left(string_value, 255) expression index (migration 0003)
-            prefix = func.left(props.c.string_value, PG_PREFIX)
+            # lets PostgreSQL use the left(string_value, 255) expression index (migration
+            # 0003); the length is a literal, or a prepared statement's generic plan (one
+            # for every value) would not match the index and PostgreSQL would plan anew
+            # each time
+            prefix = func.left(props.c.string_value, literal_column(str(PG_PREFIX)))
             values = node.value if isinstance(node.value, tuple) else (node.value,)
             wanted = [str(v)[:PG_PREFIX] for v in values]
             indexed = prefix.in_(wanted) if node.op == "IN" else prefix == wanted[0]
