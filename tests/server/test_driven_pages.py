@@ -113,3 +113,37 @@ def test_other_orders_and_a_models_versions_keep_their_own_plans(
     assert response.status_code == 200, response.text
     mine = [v for v in versions if v["registeredModelId"] == model and _fw(v) == "onnx"]
     assert [v["name"] for v in response.json()["items"]] == [v["name"] for v in mine]
+
+
+def test_a_bool_and_an_artifact_property_drive_their_pages_too(
+    client: TestClient, versions: list[dict[str, Any]]
+) -> None:
+    for version in versions[:5]:
+        flag = {"metadataType": "MetadataBoolValue", "bool_value": int(version["id"]) % 2 == 0}
+        body = {"customProperties": {**version["customProperties"], "prod": flag}}
+        response = client.patch(f"{V1}/model_versions/{version['id']}", json=body)
+        assert response.status_code == 200, response.text
+        artifact = {
+            "artifactType": "model-artifact",
+            "name": "model",
+            "uri": f"s3://b/{version['name']}",
+            "modelFormatName": "onnx" if version["name"] != "v2" else "tf",
+        }
+        response = client.post(f"{V1}/model_versions/{version['id']}/artifacts", json=artifact)
+        assert response.status_code in (200, 201), response.text
+    even = [v["name"] for v in versions[:5] if int(v["id"]) % 2 == 0]
+    assert _pages(client, "prod = true") == even
+    assert _pages(client, "prod.bool_value = true", sortOrder="DESC") == even[::-1]
+    names = []
+    token = ""
+    while True:
+        params = {"filterQuery": "modelFormatName = 'onnx'", "pageSize": "2"}
+        response = client.get(
+            f"{V1}/artifacts", params={**params, **({"nextPageToken": token} if token else {})}
+        )
+        assert response.status_code == 200, response.text
+        names += [item["uri"] for item in response.json()["items"]]
+        token = response.json()["nextPageToken"]
+        if not token:
+            break
+    assert names == [f"s3://b/v{n}" for n in (0, 1, 3, 4)]

@@ -56,8 +56,8 @@ from .types import TypeRegistry
 # On SQLite, a property condition matching at least this many rows is evaluated row by row
 # in page order instead of by collecting its matches (FilterCompiler._property_condition):
 # SQLite's planner has no statistics per value to choose that itself. PostgreSQL and MySQL
-# plan `IN (subquery)` well from their statistics (a merge semi-join in page order for
-# common values), so they get the plain form and no counting query.
+# plan `IN (subquery)` from their statistics, so they get the plain form and no counting
+# query. An equality that drives a page in id order needs neither (FilterCompiler.driver).
 COMMON_MATCHES = {"sqlite": 5000}
 ORDER_COLUMNS = {
     "ID": "id",
