@@ -38,22 +38,23 @@ def versions(client: TestClient) -> list[dict[str, Any]]:
     return made
 
 
-def _pages(client: TestClient, query: str, **params: str) -> list[str]:
-    """Every page's names in order, following the page tokens."""
-    names: list[str] = []
+def _pages(
+    client: TestClient, query: str, path: str = "/model_versions", key: str = "name", **params: str
+) -> list[str]:
+    """Every page's `key` values in order, following the page tokens."""
+    found: list[str] = []
     token = ""
     while True:
         extra = {"nextPageToken": token} if token else {}
         response = client.get(
-            f"{V1}/model_versions",
-            params={"filterQuery": query, "pageSize": "2", **params, **extra},
+            f"{V1}{path}", params={"filterQuery": query, "pageSize": "2", **params, **extra}
         )
         assert response.status_code == 200, response.text
         page = response.json()
-        names += [item["name"] for item in page["items"]]
+        found += [item[key] for item in page["items"]]
         token = page["nextPageToken"]
         if not token:
-            return names
+            return found
 
 
 def _expected(versions: list[dict[str, Any]], keep: Any, descending: bool = False) -> list[str]:
@@ -134,16 +135,5 @@ def test_a_bool_and_an_artifact_property_drive_their_pages_too(
     even = [v["name"] for v in versions[:5] if int(v["id"]) % 2 == 0]
     assert _pages(client, "prod = true") == even
     assert _pages(client, "prod.bool_value = true", sortOrder="DESC") == even[::-1]
-    names = []
-    token = ""
-    while True:
-        params = {"filterQuery": "modelFormatName = 'onnx'", "pageSize": "2"}
-        response = client.get(
-            f"{V1}/artifacts", params={**params, **({"nextPageToken": token} if token else {})}
-        )
-        assert response.status_code == 200, response.text
-        names += [item["uri"] for item in response.json()["items"]]
-        token = response.json()["nextPageToken"]
-        if not token:
-            break
-    assert names == [f"s3://b/v{n}" for n in (0, 1, 3, 4)]
+    uris = _pages(client, "modelFormatName = 'onnx'", path="/artifacts", key="uri")
+    assert uris == [f"s3://b/v{n}" for n in (0, 1, 3, 4)]

@@ -131,6 +131,8 @@ def test_a_page_of_children_reads_only_the_children_on_postgresql(
 def _generic_plan(conn: Any, statement: str, parameters: dict[str, Any]) -> str:
     """PostgreSQL's plan for the statement prepared once for every value (its generic
     plan, which a prepared statement settles on), for these values."""
+    from psycopg.sql import Literal  # only PostgreSQL runs get here
+
     names: list[str] = []
 
     def numbered(match: re.Match[str]) -> str:
@@ -140,18 +142,11 @@ def _generic_plan(conn: Any, statement: str, parameters: dict[str, Any]) -> str:
 
     positional = re.sub(r"%\((\w+)\)s", numbered, statement)
     conn.exec_driver_sql(f"PREPARE page AS {positional}")
-    values = ", ".join(_literal(parameters[name]) for name in names)
+    driver_conn = conn.connection.dbapi_connection
+    values = ", ".join(Literal(parameters[name]).as_string(driver_conn) for name in names)
     rows = conn.exec_driver_sql(f"EXPLAIN EXECUTE page({values})")
     conn.exec_driver_sql("DEALLOCATE page")
     return "\n".join(str(row[0]) for row in rows)
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def test_an_equality_page_walks_its_value_index_in_page_order(
