@@ -149,6 +149,21 @@ def _generic_plan(conn: Any, statement: str, parameters: dict[str, Any]) -> str:
     return "\n".join(str(row[0]) for row in rows)
 
 
+def _many_models_without_properties(store: Store) -> None:
+    """Statistics of a registry whose models mostly lack the filtered property. With the
+    few rows of the fixture, whatever statistics autovacuum happened to leave decided
+    between walking the value index and walking the models (as cheap on a handful)."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            'INSERT INTO "Context" (type_id, name, create_time_since_epoch, '
+            "last_update_time_since_epoch) SELECT m.id, 'filler-' || g, 0, 0 "
+            'FROM generate_series(1, 5000) AS g, "Type" m '
+            "WHERE m.name = 'kf.RegisteredModel'"
+        )
+        conn.exec_driver_sql('ANALYZE "Context"')
+        conn.exec_driver_sql('ANALYZE "ContextProperty"')
+
+
 def test_an_equality_page_walks_its_value_index_in_page_order(
     client: TestClient, models: dict[str, str], store: Store
 ) -> None:
@@ -167,6 +182,8 @@ def test_an_equality_page_walks_its_value_index_in_page_order(
                 response = client.get(f"{V1}/registered_models", params=params)
                 assert response.status_code == 200, (query, response.text)
     assert len(sent) == 2 * len(DRIVEN)
+    if dialect == "postgresql":
+        _many_models_without_properties(store)
     with store.engine.connect() as conn:
         if dialect == "postgresql":
             conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
