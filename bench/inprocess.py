@@ -92,15 +92,18 @@ async def measure(
         print(f"{status}, {len(answer):,} bytes")
         if status not in (200, 201):
             raise SystemExit(answer.decode(errors="replace"))
-        per_request = []
+        per_request, cpu_per_request = [], []
         for _ in range(blocks):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(requests):
                 await request()
             per_request.append((time.perf_counter() - start) / requests * 1000)
+            cpu_per_request.append((time.process_time() - cpu_start) / requests * 1000)
         print(
             f"ms per request over {blocks} blocks of {requests}: "
-            f"best {min(per_request):.3f}, median {statistics.median(per_request):.3f}"
+            f"best {min(per_request):.3f}, median {statistics.median(per_request):.3f}; "
+            f"this process's CPU: best {min(cpu_per_request):.3f}, "
+            f"median {statistics.median(cpu_per_request):.3f}"
         )
         if sort:
             profiler = cProfile.Profile()

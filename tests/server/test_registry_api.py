@@ -49,6 +49,31 @@ def test_every_metadata_kind_round_trips_exactly(client: TestClient) -> None:
     assert json.loads(base64.b64decode(struct)) == {"k": [1, 2.5, "x", None, True], "n": {"m": {}}}
 
 
+def test_every_metadata_kind_round_trips_through_updates_and_registrations(
+    client: TestClient,
+) -> None:
+    """The other writes that carry property rows: a PATCH that rewrites them all, and a
+    registration's version and artifact written together (one statement on PostgreSQL)."""
+    model = _model(client, customProperties={"gone": EVERY_KIND["s"]})
+    changed = {**EVERY_KIND, "i": {"metadataType": "MetadataIntValue", "int_value": "7"}}
+    path = f"{V1}/registered_models/{model['id']}"
+    patched = client.patch(path, json={"customProperties": changed})
+    assert patched.status_code == 200, patched.text
+    assert client.get(path).json()["customProperties"] == changed
+    body = {
+        "registeredModelId": model["id"],
+        "modelVersion": {"name": "v1", "customProperties": EVERY_KIND},
+        "modelArtifact": {"name": "a", "uri": "s3://b/a", "customProperties": EVERY_KIND},
+    }
+    registered = client.post(f"{V1}/registrations", json=body)
+    assert registered.status_code == 201, registered.text
+    version_id = registered.json()["modelVersion"]["id"]
+    version = client.get(f"{V1}/model_versions/{version_id}").json()
+    assert version["customProperties"] == EVERY_KIND
+    artifacts = client.get(f"{V1}/model_versions/{version_id}/artifacts").json()["items"]
+    assert artifacts[0]["customProperties"] == EVERY_KIND
+
+
 def test_registered_model_fields_round_trip(client: TestClient) -> None:
     fields = {
         "description": "d",

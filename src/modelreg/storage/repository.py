@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Boolean,
     ColumnElement,
@@ -701,21 +702,28 @@ def _property_rows(record: Record) -> list[dict[str, Any]]:
     return rows
 
 
-_ARRAY_TYPES = {"int_value": int, "double_value": float}
-
-
 def _tree_params(record: Record, values: dict[str, Any], under: int | None) -> dict[str, Any]:
     """Parameters of `st.insert_tree_sql`: the entity's columns, the parent, and the
-    property rows as one list per column."""
-    params = {**values, "parent_id": under}
-    rows = _property_rows(record)
-    for column in st.PROPERTY_COLUMNS:
-        # psycopg dumps a list with one type: a double given as 1 must be 1.0
-        cast = _ARRAY_TYPES.get(column)
-        params[f"prop_{column}"] = [
-            cast(row[column]) if cast and row[column] is not None else row[column] for row in rows
-        ]
-    return params
+    property rows as one JSON text."""
+    return {**values, "parent_id": under, st.PROP_ROWS: _property_rows_json(record)}
+
+
+def _property_rows_json(record: Record) -> str:
+    """The record's property rows as a JSON array of objects, each with only the value
+    column it sets; bytes as PostgreSQL's hex text (the API refuses non-finite doubles)."""
+    rows = []
+    for custom, props in ((False, record.props), (True, record.custom)):
+        for name, stored in props.items():
+            value = stored.value
+            row = {
+                "name": name,
+                "is_custom_property": custom,
+                stored.column: "\\x" + value.hex() if isinstance(value, bytes) else value,
+            }
+            if stored.raw is not None:
+                row["byte_value"] = "\\x" + stored.raw.hex()
+            rows.append(row)
+    return orjson.dumps(rows).decode()
 
 
 def _stored_of(values: Sequence[Any]) -> Stored | None:
