@@ -26,11 +26,13 @@ def counted(store: Store, *, cold: bool = True) -> Iterator[list[str]]:
         if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
             statements.append(statement)
 
-    event.listen(store.engine, "before_cursor_execute", record)
+    for engine in store.engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+        for engine in store.engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 @contextmanager
@@ -41,11 +43,13 @@ def autocommits(store: Store) -> Iterator[list[bool]]:
     def record(conn: Any, *_: Any) -> None:
         flags.append(conn.connection.dbapi_connection.autocommit)
 
-    event.listen(store.engine, "before_cursor_execute", record)
+    for engine in store.engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield flags
     finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+        for engine in store.engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def _seed(client: TestClient, versions: int) -> tuple[str, str]:

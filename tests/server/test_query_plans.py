@@ -58,11 +58,13 @@ def _sent(store: Store, naming: str) -> Iterator[list[tuple[str, Any]]]:
         if naming in statement:
             sent.append((statement, parameters))
 
-    event.listen(store.engine, "before_cursor_execute", record)
+    for engine in store.engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield sent
     finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+        for engine in store.engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def _statements(client: TestClient, store: Store) -> list[tuple[str, Any]]:

@@ -49,13 +49,29 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo, pool_size)
+    return _server_engine(parsed, pool_size, echo, isolation_level="READ COMMITTED")
+
+
+def make_autocommit_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine | None:
+    """PostgreSQL: an engine whose connections stay in autocommit, for reads and for writes
+    that are one statement (under READ COMMITTED a transaction adds nothing to either).
+
+    Switching a pooled connection to autocommit for the request and back on its return,
+    then rolling back the transaction it never opened, was about a tenth of the CPU of a
+    create (bench/instructions.py). Elsewhere None: PyMySQL's switch costs a round trip
+    each way and SQLite's transactions are how writers take turns.
+    """
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    return _server_engine(
+        parsed, pool_size, echo, isolation_level="AUTOCOMMIT", pool_reset_on_return=None
+    )
+
+
+def _server_engine(url: URL, pool_size: int, echo: bool, **kwargs: Any) -> Engine:
     engine = create_engine(
-        parsed,
-        pool_size=pool_size,
-        max_overflow=pool_size * 2,
-        pool_recycle=3600,
-        isolation_level="READ COMMITTED",
-        echo=echo,
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=3600, echo=echo, **kwargs
     )
     _ping_when_idle(engine)
     return engine

@@ -21,7 +21,13 @@ from modelreg.domain.kinds import Kind, missing
 from modelreg.domain.records import Record
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
-from .engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine, sqlite_file
+from .engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    WRITE_OPTION,
+    make_autocommit_engine,
+    make_engine,
+    sqlite_file,
+)
 from .entity_cache import EntityCache
 from .migrations import HEAD
 from .plan_choices import PlanChoices
@@ -42,8 +48,29 @@ _RETRYABLE_MARKERS = ("1213", "1205", "40001", "40p01", "deadlock", "database is
 class Store:
     """Owns the engine and the type cache; hands out repositories inside transactions."""
 
-    def __init__(self, engine: Engine, *, cached_entities: int = DEFAULT_CACHED_ENTITIES) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        autocommit_engine: Engine | None = None,
+        cached_entities: int = DEFAULT_CACHED_ENTITIES,
+    ) -> None:
+        """`autocommit_engine` (PostgreSQL, `make_autocommit_engine`) serves the reads and
+        the one-statement writes; without it they switch `engine`'s connections."""
         self.engine = engine
+        self._autocommit_engine = autocommit_engine
+        # The connection sources of `transaction`, by (write, autocommit); the options are
+        # set once here rather than on every request's connection.
+        autocommit = None
+        if engine.dialect.name == "postgresql":
+            autocommit = autocommit_engine or engine.execution_options(isolation_level="AUTOCOMMIT")
+        writes = {WRITE_OPTION: True}
+        self._sources = {
+            (False, False): engine,
+            (True, False): engine.execution_options(**writes),
+            (False, True): autocommit or engine,
+            (True, True): (autocommit or engine).execution_options(**writes),
+        }
         self.types = TypeRegistry()
         self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
         self.plans = PlanChoices()
@@ -61,7 +88,16 @@ class Store:
     def from_url(
         cls, url: str, *, pool_size: int = 10, cached_entities: int = DEFAULT_CACHED_ENTITIES
     ) -> Store:
-        return cls(make_engine(url, pool_size=pool_size), cached_entities=cached_entities)
+        return cls(
+            make_engine(url, pool_size=pool_size),
+            autocommit_engine=make_autocommit_engine(url, pool_size=pool_size),
+            cached_entities=cached_entities,
+        )
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine statements go through (to listen to their events)."""
+        return (self.engine,) + ((self._autocommit_engine,) if self._autocommit_engine else ())
 
     @property
     def dialect(self) -> str:
@@ -167,14 +203,10 @@ class Store:
     def transaction(self, *, write: bool, one_statement: bool = False) -> Iterator[Repository]:
         """`one_statement`: the work sends at most one statement on PostgreSQL, so there
         it runs in autocommit, without BEGIN and COMMIT."""
-        with self._translated(), self.engine.connect() as conn:
-            if write:
-                conn = conn.execution_options(**{WRITE_OPTION: True})
-            if conn.dialect.name == "postgresql" and (one_statement or not write):
-                # Under READ COMMITTED every statement takes its own snapshot, so a read
-                # transaction adds nothing but BEGIN and COMMIT: two round trips per request.
-                # (Switching psycopg to autocommit costs none; PyMySQL's costs one each way.)
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        # PostgreSQL: under READ COMMITTED every statement takes its own snapshot, so a read
+        # transaction adds nothing but BEGIN and COMMIT: two round trips per request.
+        source = self._sources[write, one_statement or not write]
+        with self._translated(), source.connect() as conn:
             # SQLite: writers queue for their turn rather than sleep in the busy handler
             turn = self._writers.turn() if write and self._writers else nullcontext()
             with turn, conn.begin():
@@ -195,7 +227,8 @@ class Store:
         return None
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        for engine in self.engines:
+            engine.dispose()
         if self._writers:
             self._writers.close()
 
