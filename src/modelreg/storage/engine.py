@@ -57,8 +57,8 @@ def make_autocommit_engine(url: str, *, pool_size: int = 10, echo: bool = False)
     that are one statement (under READ COMMITTED a transaction adds nothing to either).
 
     Switching a pooled connection to autocommit for the request and back on its return,
-    then rolling back the transaction it never opened, was about a tenth of the CPU of a
-    create (bench/instructions.py). Elsewhere None: PyMySQL's switch costs a round trip
+    then rolling back the transaction it never opened, was 8% of a create's instructions
+    and 9% of a get's (bench/instructions.py). Elsewhere None: PyMySQL's switch costs a round trip
     each way and SQLite's transactions are how writers take turns.
     """
     parsed = normalize_url(url)
