@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import create_engine, delete, event, text
 from sqlalchemy.engine import make_url
 
 from modelreg.storage import tables as t
@@ -39,6 +40,30 @@ DATA_TABLES = [
     t.context,
     t.execution,
 ]
+
+
+class KeptStore(Store):
+    """A view of the session's store for an app to own: the same engines, not disposed
+    when the app shuts down."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.engine, autocommit_engine=store.autocommit_engine)
+
+    def dispose(self) -> None:
+        pass
+
+
+@contextmanager
+def listening(store: Store, record: Callable[..., None]) -> Iterator[None]:
+    """`record` hears every statement the store sends (`before_cursor_execute`), on each
+    of its engines."""
+    for engine in store.engines:
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield
+    finally:
+        for engine in store.engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def _backend_params() -> list[object]:

@@ -14,21 +14,15 @@ from fastapi.testclient import TestClient
 from modelreg.config import Settings
 from modelreg.server.app import create_app
 from modelreg.storage.store import Store
+from tests.conftest import KeptStore
 
 V1 = "/api/model_registry/v1"
 V1ALPHA3 = "/api/model_registry/v1alpha3"
 
 
-class _Keep(Store):
-    """The session store, not disposed when the app shuts down."""
-
-    def dispose(self) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def session_client(session_store: Store) -> Iterator[TestClient]:
-    shared = _Keep(session_store.engine)
+    shared = KeptStore(session_store)
     shared.types = session_store.types
     shared.cache = session_store.cache  # emptied with the tables by the `store` fixture
     shared.plans = session_store.plans

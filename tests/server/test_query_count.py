@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from modelreg.storage.store import Store
+from tests.conftest import listening
 
 from .conftest import V1
 
@@ -26,13 +26,8 @@ def counted(store: Store, *, cold: bool = True) -> Iterator[list[str]]:
         if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
             statements.append(statement)
 
-    for engine in store.engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(store, record):
         yield statements
-    finally:
-        for engine in store.engines:
-            event.remove(engine, "before_cursor_execute", record)
 
 
 @contextmanager
@@ -43,13 +38,8 @@ def autocommits(store: Store) -> Iterator[list[bool]]:
     def record(conn: Any, *_: Any) -> None:
         flags.append(conn.connection.dbapi_connection.autocommit)
 
-    for engine in store.engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(store, record):
         yield flags
-    finally:
-        for engine in store.engines:
-            event.remove(engine, "before_cursor_execute", record)
 
 
 def _seed(client: TestClient, versions: int) -> tuple[str, str]:

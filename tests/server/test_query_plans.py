@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from modelreg.storage.store import Store
+from tests.conftest import listening
 
 from .conftest import V1
 from .test_filter_query import models  # noqa: F401  (a fixture, requested by name)
@@ -58,13 +58,8 @@ def _sent(store: Store, naming: str) -> Iterator[list[tuple[str, Any]]]:
         if naming in statement:
             sent.append((statement, parameters))
 
-    for engine in store.engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(store, record):
         yield sent
-    finally:
-        for engine in store.engines:
-            event.remove(engine, "before_cursor_execute", record)
 
 
 def _statements(client: TestClient, store: Store) -> list[tuple[str, Any]]:

@@ -58,18 +58,18 @@ class Store:
         """`autocommit_engine` (PostgreSQL, `make_autocommit_engine`) serves the reads and
         the one-statement writes; without it they switch `engine`'s connections."""
         self.engine = engine
-        self._autocommit_engine = autocommit_engine
+        self.autocommit_engine = autocommit_engine
         # The connection sources of `transaction`, by (write, autocommit); the options are
         # set once here rather than on every request's connection.
-        autocommit = None
+        autocommit = engine
         if engine.dialect.name == "postgresql":
             autocommit = autocommit_engine or engine.execution_options(isolation_level="AUTOCOMMIT")
         writes = {WRITE_OPTION: True}
         self._sources = {
             (False, False): engine,
             (True, False): engine.execution_options(**writes),
-            (False, True): autocommit or engine,
-            (True, True): (autocommit or engine).execution_options(**writes),
+            (False, True): autocommit,
+            (True, True): autocommit.execution_options(**writes),
         }
         self.types = TypeRegistry()
         self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
@@ -97,7 +97,7 @@ class Store:
     @property
     def engines(self) -> tuple[Engine, ...]:
         """Every engine statements go through (to listen to their events)."""
-        return (self.engine,) + ((self._autocommit_engine,) if self._autocommit_engine else ())
+        return (self.engine,) + ((self.autocommit_engine,) if self.autocommit_engine else ())
 
     @property
     def dialect(self) -> str:
@@ -105,8 +105,8 @@ class Store:
 
     def bootstrap(self, *, migrate: bool = True) -> None:
         """Migrate (optionally), then create the registry types and load their ids."""
-        with self._translated(), _schema_missing_is_unavailable(), self.engine.connect() as conn:
-            conn = conn.execution_options(**{WRITE_OPTION: True})
+        writes = self._sources[True, False]
+        with self._translated(), _schema_missing_is_unavailable(), writes.connect() as conn:
             with conn.begin(), _bootstrap_lock(conn):
                 if migrate:
                     from .migrate import upgrade_on  # local: alembic is only needed here
