@@ -42,7 +42,7 @@ DATA_TABLES = [
 ]
 
 
-class KeptStore(Store):
+class SharedStore(Store):
     """A view of the session's store for an app to own: the same engines, not disposed
     when the app shuts down."""
 

@@ -12,7 +12,7 @@ from modelreg.client.embedded import Portal, PortalTransport
 from modelreg.config import Settings
 from modelreg.server.app import create_app
 from modelreg.storage.store import Store
-from tests.conftest import DATA_TABLES, KeptStore
+from tests.conftest import DATA_TABLES, SharedStore
 
 MODES = [
     pytest.param("app", id="app"),
@@ -32,7 +32,7 @@ def emptied(store: Store) -> Store:
 
 def app_portal(store: Store) -> Iterator[Portal]:
     """The server's app over the test session's store, started on a portal."""
-    shared = KeptStore(store)
+    shared = SharedStore(store)
     shared.types = store.types
     settings = Settings(database_url=str(store.engine.url), migrate_on_start=False)
     portal = Portal(create_app(settings, shared))

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from modelreg.config import Settings
 from modelreg.server.app import create_app
 from modelreg.storage.store import Store
-from tests.conftest import KeptStore
+from tests.conftest import SharedStore
 
 V1 = "/api/model_registry/v1"
 V1ALPHA3 = "/api/model_registry/v1alpha3"
@@ -22,7 +22,7 @@ V1ALPHA3 = "/api/model_registry/v1alpha3"
 
 @pytest.fixture(scope="session")
 def session_client(session_store: Store) -> Iterator[TestClient]:
-    shared = KeptStore(session_store)
+    shared = SharedStore(session_store)
     shared.types = session_store.types
     shared.cache = session_store.cache  # emptied with the tables by the `store` fixture
     shared.plans = session_store.plans

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -116,3 +117,86 @@ def test_a_connection_cut_under_a_one_statement_insert_writes_nothing(
 def _backend_id_on(conn: Connection) -> int:
     function = "pg_backend_pid()" if conn.dialect.name == "postgresql" else "CONNECTION_ID()"
     return int(conn.execute(text(f"SELECT {function}")).scalar_one())
+
+
+def _postgresql_only(store: Store) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("PostgreSQL only: a thread keeps its autocommit connection there")
+
+
+def test_a_kept_connection_serves_every_read_and_one_statement_write_of_its_thread(
+    server_store: Store,
+) -> None:
+    _postgresql_only(server_store)
+    pool = server_store.autocommit_engine.pool  # type: ignore[union-attr]
+    with server_store.connection_kept():
+        seen = set()
+        for write in (False, True, False):
+            with server_store.transaction(write=write, one_statement=write) as repo:
+                seen.add(_backend_id_on(repo.conn))
+        created = server_store.insert(new_record(REGISTERED_MODEL, "kept"))
+        with server_store.transaction(write=False) as repo:
+            seen.add(_backend_id_on(repo.conn))
+            assert [r.id for r in repo.find([REGISTERED_MODEL], names=["kept"])] == [created.id]
+            kept = repo.conn
+        assert len(seen) == 1
+        assert not kept.in_transaction()  # what a Core statement began is ended
+        assert pool.checkedout() == 1  # type: ignore[attr-defined]
+        with server_store.transaction(write=True) as repo:  # a transaction: from the pool
+            assert repo.conn is not kept
+            assert repo.conn.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    with server_store.transaction(write=False) as repo:  # outside: pooled again
+        assert repo.conn is not kept
+
+
+def test_another_thread_does_not_use_the_kept_connection(server_store: Store) -> None:
+    _postgresql_only(server_store)
+    found: list[int] = []
+
+    def read() -> None:
+        with server_store.transaction(write=False) as repo:
+            found.append(_backend_id_on(repo.conn))
+
+    with server_store.connection_kept():
+        with server_store.transaction(write=False) as repo:
+            mine = _backend_id_on(repo.conn)
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+    assert found and found[0] != mine
+
+
+def test_a_kept_connection_cut_while_idle_is_replaced_before_use(
+    server_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _postgresql_only(server_store)
+    with server_store.connection_kept():
+        with server_store.transaction(write=False) as repo:
+            first = _backend_id_on(repo.conn)
+        _kill(server_store, first)
+        monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_S", 0.0)
+        with server_store.transaction(write=False) as repo:
+            second = _backend_id_on(repo.conn)  # did not fail
+    assert second != first
+
+
+@pytest.mark.parametrize("cut", ["server ends it", "client closed it"])
+def test_a_kept_connection_cut_under_a_statement_is_unavailable_then_replaced(
+    server_store: Store, store: Store, cut: str
+) -> None:
+    _postgresql_only(server_store)
+    with server_store.connection_kept():
+        with (
+            pytest.raises(Unavailable),
+            server_store.transaction(write=True, one_statement=True) as repo,
+        ):
+            if cut == "server ends it":
+                _kill(server_store, _backend_id_on(repo.conn))
+            else:
+                repo.conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
+            repo.insert(new_record(REGISTERED_MODEL, "cut"))
+        created = server_store.insert(new_record(REGISTERED_MODEL, "after"))
+        with server_store.transaction(write=False) as repo:
+            found = repo.find([REGISTERED_MODEL], names=["cut", "after"])
+    assert [r.id for r in found] == [created.id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -72,8 +72,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             threading.Thread(
                 target=_keep_trying, args=(app, store, settings, stop), daemon=True
             ).start()
+        # requests on the loop: this thread runs them one at a time (routing.py)
+        kept = store.connection_kept() if settings.request_threads == 0 else nullcontext()
         try:
-            yield
+            with kept:
+                yield
         finally:
             stop.set()
             store.dispose()

@@ -92,15 +92,25 @@ def _ping_when_idle(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        if idle_since is None or not idle_too_long(idle_since):
             return
         try:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("SELECT 1")
-            cursor.close()
-            dbapi_connection.rollback()  # end the transaction the driver opened for it
+            ping(dbapi_connection)
         except Exception as exc:  # any driver error: the pool replaces the connection
             raise DisconnectionError(str(exc)) from exc
+
+
+def idle_too_long(since: float) -> bool:
+    """Whether a connection unused since `since` (monotonic) should be pinged first."""
+    return time.monotonic() - since >= PING_AFTER_IDLE_S
+
+
+def ping(dbapi_connection: Any) -> None:
+    """One round trip; raises the driver's error when the connection is gone."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SELECT 1")
+    cursor.close()
+    dbapi_connection.rollback()  # end the transaction the driver opened for it
 
 
 def _sqlite_engine(url: URL, echo: bool, pool_size: int) -> Engine:

@@ -80,28 +80,34 @@ def driver_cursor(conn: Connection, sql: str, params: Any, *, many: bool = False
     context, events, a result object): a registration's nine statements spent a quarter
     of the request there. Errors still reach callers as SQLAlchemy's exceptions. Where
     someone listens to cursor events (statement counts in tests), echoes SQL, or runs
-    outside a transaction, the statement goes through SQLAlchemy as before.
+    outside a transaction on a connection not in autocommit, the statement goes through
+    SQLAlchemy as before.
     """
     dispatch = conn.dispatch
+    dbapi_connection = conn.connection.dbapi_connection
+    assert dbapi_connection is not None
     if (
         dispatch.before_cursor_execute
         or dispatch.after_cursor_execute
         or conn.engine.echo
-        or not conn.in_transaction()
+        # the driver would begin a transaction SQLAlchemy does not know of
+        or not (conn.in_transaction() or getattr(dbapi_connection, "autocommit", None) is True)
     ):
         yield _ResultCursor(conn.exec_driver_sql(sql, params))
         return
-    dbapi_connection = conn.connection.dbapi_connection
-    assert dbapi_connection is not None
-    cursor = dbapi_connection.cursor()
     try:
+        cursor = dbapi_connection.cursor()  # fails too on a connection already closed
         try:
             if many:
                 cursor.executemany(sql, params)
             else:
                 cursor.execute(sql, params)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(conn, exc, sql, params) from exc
+        except BaseException:
+            cursor.close()
+            raise
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _wrapped(conn, exc, sql, params) from exc
+    try:
         yield cursor
     finally:
         cursor.close()

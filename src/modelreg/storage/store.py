@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -29,6 +30,7 @@ from .engine import (
     sqlite_file,
 )
 from .entity_cache import EntityCache
+from .kept import KeptConnection
 from .migrations import HEAD
 from .plan_choices import PlanChoices
 from .repository import Repository
@@ -71,6 +73,7 @@ class Store:
             (False, True): autocommit,
             (True, True): autocommit.execution_options(**writes),
         }
+        self._threads = threading.local()  # `kept`: a thread's KeptConnection
         self.types = TypeRegistry()
         self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
         self.plans = PlanChoices()
@@ -205,12 +208,33 @@ class Store:
         it runs in autocommit, without BEGIN and COMMIT."""
         # PostgreSQL: under READ COMMITTED every statement takes its own snapshot, so a read
         # transaction adds nothing but BEGIN and COMMIT: two round trips per request.
-        source = self._sources[write, one_statement or not write]
+        autocommit = one_statement or not write
+        kept: KeptConnection | None = getattr(self._threads, "kept", None) if autocommit else None
+        if kept is not None:
+            with self._translated(), kept.use() as conn:
+                yield Repository(conn, self.types, None if write else self.cache, self.plans)
+            return
+        source = self._sources[write, autocommit]
         with self._translated(), source.connect() as conn:
             # SQLite: writers queue for their turn rather than sleep in the busy handler
             turn = self._writers.turn() if write and self._writers else nullcontext()
             with turn, conn.begin():
                 yield Repository(conn, self.types, None if write else self.cache, self.plans)
+
+    @contextmanager
+    def connection_kept(self) -> Iterator[None]:
+        """While inside, the calling thread keeps one autocommit connection for its reads
+        and one-statement writes instead of taking one from the pool for each (kept.py);
+        for a thread that runs one request at a time. A no-op off PostgreSQL."""
+        if self.autocommit_engine is None:
+            yield
+            return
+        kept = self._threads.kept = KeptConnection(self.autocommit_engine)
+        try:
+            yield
+        finally:
+            del self._threads.kept
+            kept.close()
 
     def ping(self) -> None:
         with self._translated(), self.engine.connect() as conn:
