@@ -13,6 +13,7 @@ from modelreg.domain.kinds import REGISTERED_MODEL
 from modelreg.errors import Unavailable
 from modelreg.storage import engine as engine_module
 from modelreg.storage import statements as st
+from modelreg.storage.prepared import driver_cursor, driver_rows
 from modelreg.storage.store import Store
 
 
@@ -200,3 +201,19 @@ def test_a_kept_connection_cut_under_a_statement_is_unavailable_then_replaced(
         with server_store.transaction(write=False) as repo:
             found = repo.find([REGISTERED_MODEL], names=["cut", "after"])
     assert [r.id for r in found] == [created.id]
+
+
+def test_statements_on_one_connection_share_a_cursor_and_a_nested_one_gets_its_own(
+    server_store: Store,
+) -> None:
+    with server_store.transaction(write=True) as repo:
+        conn = repo.conn
+        with driver_cursor(conn, "SELECT 1", {}) as first:
+            with driver_cursor(conn, "SELECT 2", {}) as nested:
+                assert nested is not first
+                assert nested.fetchall()[0][0] == 2
+            assert first.fetchall()[0][0] == 1  # the nested statement left its rows alone
+        assert driver_rows(conn, "SELECT 3", {})[0][0] == 3
+        with driver_cursor(conn, "SELECT 4", {}) as again:
+            assert again in (first, nested)
+            assert again.fetchall()[0][0] == 4
