@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -181,3 +182,55 @@ def _tcp_connections(pid: int) -> int:
         except OSError:
             continue
     return count
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_responses_are_whole_on_a_kept_alive_connection_and_before_a_close(
+    tmp_path: Path, workers: str
+) -> None:
+    """Each response's status line, headers and body are sent together
+    (server/http_protocol.py): several on one connection arrive whole and in order, and
+    the 400 for a malformed request arrives before the server closes the connection."""
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    with running_server(url, "--workers", workers) as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        body = b'{"name": "kept-alive"}'
+        requests = (
+            f"POST {V1}/registered_models HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        found = f"GET {V1}/registered_model?name=kept-alive HTTP/1.1\r\nHost: x\r\n\r\n"
+        requests += found.encode()
+        requests += f"GET {V1}/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(requests)
+            received = _read_responses(conn, 3)
+        assert [status for status, _ in received] == [201, 200, 404]
+        assert b'"name":"kept-alive"' in received[0][1] and received[1][1] == received[0][1]
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            answer = b""
+            while chunk := conn.recv(65536):  # until the server closes the connection
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400")
+
+
+def _read_responses(conn: socket.socket, count: int) -> list[tuple[int, bytes]]:
+    """`count` responses with a Content-Length each: (status, body)."""
+    buffer, found = b"", []
+    while len(found) < count:
+        head, separator, rest = buffer.partition(b"\r\n\r\n")
+        if separator:
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            if len(rest) >= length:
+                found.append((int(head.split(b" ", 2)[1]), rest[:length]))
+                buffer = rest[length:]
+                continue
+        chunk = conn.recv(65536)
+        assert chunk, "the server closed the connection early"
+        buffer += chunk
+    return found

@@ -217,3 +217,17 @@ def test_statements_on_one_connection_share_a_cursor_and_a_nested_one_gets_its_o
         with driver_cursor(conn, "SELECT 4", {}) as again:
             assert again in (first, nested)
             assert again.fetchall()[0][0] == 4
+
+
+def test_leaving_an_inner_kept_connection_gives_the_outer_one_back(server_store: Store) -> None:
+    _postgresql_only(server_store)
+
+    def backend() -> int:
+        with server_store.transaction(write=False) as repo:
+            return _backend_id_on(repo.conn)
+
+    with server_store.connection_kept():
+        outer = backend()
+        with server_store.connection_kept():
+            assert backend() != outer
+        assert backend() == outer

@@ -64,8 +64,11 @@ def serve(
         except InvalidArgument as exc:
             raise CliError(str(exc), 2) from None
         supervisor.exec_supervisor(host, port, workers, log_level, sqlite_path)
+    from modelreg.server.http_protocol import http_protocol
+
     uvicorn.run(
         "modelreg.server.asgi:app",
+        http=http_protocol(),
         host=host,
         port=port,
         workers=workers,

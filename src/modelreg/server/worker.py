@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from .http_protocol import http_protocol
 from .supervisor import listening_socket
 
 APP = "modelreg.server.asgi:app"
@@ -18,7 +19,7 @@ def main(argv: list[str]) -> None:
 
     host, port, log_level = argv
     sock = listening_socket(host, int(port))
-    config = uvicorn.Config(APP, log_level=log_level, access_log=False)
+    config = uvicorn.Config(APP, log_level=log_level, access_log=False, http=http_protocol())
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -229,11 +229,12 @@ class Store:
         if self.autocommit_engine is None:
             yield
             return
+        outer = getattr(self._threads, "kept", None)  # an app started inside another's
         kept = self._threads.kept = KeptConnection(self.autocommit_engine)
         try:
             yield
         finally:
-            del self._threads.kept
+            self._threads.kept = outer
             kept.close()
 
     def ping(self) -> None:
