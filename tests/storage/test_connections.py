@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 import pytest
 from sqlalchemy import Connection, text
@@ -93,25 +94,29 @@ def test_a_connection_cut_inside_a_transaction_is_discarded_and_the_next_one_wor
         assert not exists.rows(repo.conn, entity_id=1)
 
 
+@pytest.mark.parametrize("kept", [False, True], ids=["pooled", "kept"])
 @pytest.mark.parametrize("cut", ["server ends it", "client closed it"])
 def test_a_connection_cut_under_a_one_statement_insert_writes_nothing(
-    server_store: Store, store: Store, cut: str
+    server_store: Store, store: Store, cut: str, kept: bool
 ) -> None:
     """`Store.insert` sends its statement in autocommit on PostgreSQL (one round trip):
-    a lost connection there is unavailable too, and the pool recovers. (`store` empties
-    the database afterwards.)"""
-    with (
-        pytest.raises(Unavailable),
-        server_store.transaction(write=True, one_statement=True) as repo,
-    ):
-        if cut == "server ends it":
-            _kill(server_store, _backend_id_on(repo.conn))
-        else:
-            repo.conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
-        repo.insert(new_record(REGISTERED_MODEL, "cut"))
-    created = server_store.insert(new_record(REGISTERED_MODEL, "after"))
-    with server_store.transaction(write=False) as repo:
-        found = repo.find([REGISTERED_MODEL], names=["cut", "after"])
+    a lost connection there is unavailable too, and the pool, or the thread's kept
+    connection, recovers. (`store` empties the database afterwards.)"""
+    if kept:
+        _postgresql_only(server_store)
+    with server_store.connection_kept() if kept else nullcontext():
+        with (
+            pytest.raises(Unavailable),
+            server_store.transaction(write=True, one_statement=True) as repo,
+        ):
+            if cut == "server ends it":
+                _kill(server_store, _backend_id_on(repo.conn))
+            else:
+                repo.conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
+            repo.insert(new_record(REGISTERED_MODEL, "cut"))
+        created = server_store.insert(new_record(REGISTERED_MODEL, "after"))
+        with server_store.transaction(write=False) as repo:
+            found = repo.find([REGISTERED_MODEL], names=["cut", "after"])
     assert [r.id for r in found] == [created.id]
 
 
@@ -180,27 +185,6 @@ def test_a_kept_connection_cut_while_idle_is_replaced_before_use(
         with server_store.transaction(write=False) as repo:
             second = _backend_id_on(repo.conn)  # did not fail
     assert second != first
-
-
-@pytest.mark.parametrize("cut", ["server ends it", "client closed it"])
-def test_a_kept_connection_cut_under_a_statement_is_unavailable_then_replaced(
-    server_store: Store, store: Store, cut: str
-) -> None:
-    _postgresql_only(server_store)
-    with server_store.connection_kept():
-        with (
-            pytest.raises(Unavailable),
-            server_store.transaction(write=True, one_statement=True) as repo,
-        ):
-            if cut == "server ends it":
-                _kill(server_store, _backend_id_on(repo.conn))
-            else:
-                repo.conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
-            repo.insert(new_record(REGISTERED_MODEL, "cut"))
-        created = server_store.insert(new_record(REGISTERED_MODEL, "after"))
-        with server_store.transaction(write=False) as repo:
-            found = repo.find([REGISTERED_MODEL], names=["cut", "after"])
-    assert [r.id for r in found] == [created.id]
 
 
 def test_statements_on_one_connection_share_a_cursor_and_a_nested_one_gets_its_own(

@@ -2,9 +2,9 @@
 
 uvicorn writes a response's status line and headers as soon as the app starts the
 response, then its body: two `send` calls on the socket, two TCP segments and two
-wake-ups of the client for every response. The send was a fifth of a worker's CPU under
-version creates at c16 (py-spy). Here the writes a response makes while the event loop
-runs it are joined and sent once, before the loop next waits for I/O.
+wake-ups of the client for every response. Sending responses was a fifth of a worker's
+CPU under version creates at c16 (py-spy). Here the writes a response makes while the
+event loop runs it are joined and sent once, before the loop next waits for I/O.
 """
 
 from __future__ import annotations
