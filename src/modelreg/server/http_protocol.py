@@ -49,14 +49,14 @@ class _JoinedWrites:
         return getattr(self._transport, name)
 
 
-def http_protocol() -> Any:
-    """uvicorn's `http` setting for a worker: this protocol where httptools is installed."""
-    if HttpToolsProtocol is None:
-        return "auto"
+if HttpToolsProtocol is not None:
 
     class JoinedWritesProtocol(HttpToolsProtocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             joined = _JoinedWrites(transport, asyncio.get_running_loop())
             super().connection_made(joined)  # type: ignore[arg-type]
 
-    return JoinedWritesProtocol
+
+def http_protocol() -> Any:
+    """uvicorn's `http` setting for a worker: this protocol where httptools is installed."""
+    return "auto" if HttpToolsProtocol is None else JoinedWritesProtocol
