@@ -13,6 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from modelreg.storage.engine import normalize_url
 
 MODELREG = str(Path(sys.executable).with_name("modelreg"))
 
@@ -63,3 +67,21 @@ def running_server(
                 process.wait()
         if process.stdout:
             process.stdout.close()
+
+
+@contextmanager
+def scratch_database(database_url: str, suffix: str) -> Iterator[str]:
+    """An empty, unmigrated database beside the session's one on the same server (not
+    SQLite), dropped afterwards with whatever is still connected to it."""
+    url = make_url(database_url)
+    name = f"{url.database}_{suffix}"
+    admin = create_engine(normalize_url(database_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
+        admin.dispose()

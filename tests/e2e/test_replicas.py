@@ -22,14 +22,14 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
 from modelreg.storage import tables as t
 from modelreg.storage.engine import normalize_url
 from modelreg.storage.migrate import current, head
 
-from .conftest import running_server
+from .conftest import running_server, scratch_database
 
 pytestmark = pytest.mark.e2e
 V1 = "/api/model_registry/v1"
@@ -74,17 +74,8 @@ def shared_database(database_url: str, tmp_path_factory: pytest.TempPathFactory)
         path: Path = tmp_path_factory.mktemp("replicas") / "registry.db"
         yield f"sqlite:///{path}"
         return
-    name = f"{url.database}_replicas"
-    admin = create_engine(normalize_url(database_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        admin.dispose()
+    with scratch_database(database_url, "replicas") as scratch:
+        yield scratch
 
 
 def _concurrently(calls: list[Callable[[], T]]) -> list[T]:

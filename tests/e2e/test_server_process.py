@@ -11,8 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
-from .conftest import MODELREG, running_server
+from modelreg.storage.engine import normalize_url
+
+from .conftest import MODELREG, running_server, scratch_database
 
 pytestmark = pytest.mark.e2e
 V1 = "/api/model_registry/v1"
@@ -84,6 +87,55 @@ def test_unreachable_database_answers_503_until_it_is_there() -> None:
         api = httpx.get(f"{base}{V1}/registered_models")
         assert api.status_code == 503
         assert set(api.json()) == {"code", "message"}
+
+
+def test_sessions_the_database_ended_cost_no_request(database_url: str) -> None:
+    """The database ends every session of the server (as a restart, a failover or an
+    idle timeout would) between requests: the next reads and writes all succeed."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite has no server to end sessions")
+    with (
+        scratch_database(database_url, "ended") as url,
+        running_server(url, "--workers", "2") as (base, _process),
+    ):
+        api = f"{base}{V1}/registered_models"
+        created = httpx.post(api, json={"name": "before"})
+        assert created.status_code == 201
+        model = f"{api}/{created.json()['id']}"
+        for _ in range(8):  # new connections: both workers serve some
+            assert httpx.get(model).status_code == 200
+        assert _end_sessions_of(url) > 0
+        # a write first: it is not sent again when its connection turns out lost
+        statuses = [httpx.post(api, json={"name": f"after {i}"}).status_code for i in range(4)]
+        statuses += [httpx.get(model).status_code for _ in range(8)]
+        statuses += [httpx.patch(model, json={"description": f"{i}"}).status_code for i in range(4)]
+    assert statuses == [201] * 4 + [200] * 12
+
+
+def _end_sessions_of(url: str) -> int:
+    """End every other session on the URL's database; wait until they are gone."""
+    engine = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
+    if engine.dialect.name == "postgresql":
+        others = (
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        end = "SELECT pg_terminate_backend({})"
+    else:
+        others = (
+            "SELECT id FROM information_schema.processlist"
+            " WHERE db = DATABASE() AND id <> CONNECTION_ID()"
+        )
+        end = "KILL {}"
+    with engine.connect() as conn:
+        ended = [row[0] for row in conn.execute(text(others))]
+        for session in ended:
+            conn.execute(text(end.format(int(session))))
+        deadline = time.monotonic() + 10
+        while conn.execute(text(others)).first() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    engine.dispose()
+    return len(ended)
 
 
 def test_empty_database_without_migrations_says_what_to_do(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import nullcontext
 
@@ -35,14 +36,20 @@ def _backend_id(store: Store) -> int:
 
 
 def _kill(store: Store, backend_id: int) -> None:
-    sql = (
-        f"SELECT pg_terminate_backend({backend_id})"
-        if store.dialect == "postgresql"
-        else f"KILL {backend_id}"
-    )
+    """End the session on the server's side, and wait until it is gone (both servers
+    end it after the statement that asks them to returns)."""
+    if store.dialect == "postgresql":
+        sql = f"SELECT pg_terminate_backend({backend_id})"
+        alive = f"SELECT count(*) FROM pg_stat_activity WHERE pid = {backend_id}"
+    else:
+        sql = f"KILL {backend_id}"
+        alive = f"SELECT count(*) FROM information_schema.processlist WHERE id = {backend_id}"
     other = Store.from_url(store.engine.url.render_as_string(hide_password=False))
     with other.engine.connect() as conn:
         conn.execute(text(sql))
+        deadline = time.monotonic() + 10
+        while conn.execute(text(alive)).scalar_one() and time.monotonic() < deadline:
+            time.sleep(0.01)
     other.dispose()
 
 
@@ -118,6 +125,62 @@ def test_a_connection_cut_under_a_one_statement_insert_writes_nothing(
         with server_store.transaction(write=False) as repo:
             found = repo.find([REGISTERED_MODEL], names=["cut", "after"])
     assert [r.id for r in found] == [created.id]
+
+
+def _read_backend(store: Store) -> int:
+    """The server session that serves the store's next read (and, on PostgreSQL, its
+    next one-statement write)."""
+    with store.transaction(write=False) as repo:
+        return _backend_id_on(repo.conn)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["pooled", "kept"])
+def test_a_connection_the_server_ended_is_replaced_before_use(
+    server_store: Store, store: Store, kept: bool
+) -> None:
+    """A restart, an idle timeout or pg_terminate_backend leave the server's farewell
+    unread on the socket: seen without a round trip, so the next read and the next
+    write both go to a new connection, although the old one was used moments ago.
+    (`store` empties the database afterwards.)"""
+    if kept:
+        _postgresql_only(server_store)
+    with server_store.connection_kept() if kept else nullcontext():
+        ended = _read_backend(server_store)
+        _kill(server_store, ended)
+        found = server_store.run(
+            lambda repo: repo.find([REGISTERED_MODEL], names=["after"]), write=False
+        )
+        assert found == []
+        assert _read_backend(server_store) != ended
+        ended = _read_backend(server_store)
+        _kill(server_store, ended)
+        assert server_store.insert(new_record(REGISTERED_MODEL, "after")).id
+        assert _read_backend(server_store) != ended
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["pooled", "kept"])
+def test_a_read_whose_connection_broke_under_it_is_sent_again_and_a_write_is_not(
+    server_store: Store, store: Store, kept: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the break is not seen before use (the farewell still on its way, or a
+    network cut without one), a read is sent again on a new connection; a write answers
+    503, since it may have committed before the break. (`store` empties the database.)"""
+    if kept:
+        _postgresql_only(server_store)
+    monkeypatch.setattr(engine_module, "_unread", lambda _connection: False)
+    with server_store.connection_kept() if kept else nullcontext():
+        _kill(server_store, _read_backend(server_store))
+        found = server_store.run(
+            lambda repo: repo.find([REGISTERED_MODEL], names=["cut"]), write=False
+        )
+        assert found == []
+        _kill(server_store, _read_backend(server_store))
+        with pytest.raises(Unavailable, match="connection lost"):
+            server_store.insert(new_record(REGISTERED_MODEL, "cut"))
+        found = server_store.run(
+            lambda repo: repo.find([REGISTERED_MODEL], names=["cut"]), write=False
+        )
+    assert found == []  # the server ended the session before the statement reached it
 
 
 def _backend_id_on(conn: Connection) -> int:

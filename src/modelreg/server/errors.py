@@ -48,10 +48,15 @@ def _registry_error(_: Request, exc: Exception) -> JsonResponse:
     assert isinstance(exc, errors.ModelRegError)
     status = status_of(exc)
     response = error(status, reason(status), exc.message)
-    response.headers[ERROR_KIND_HEADER] = type(exc).__name__
+    response.headers[ERROR_KIND_HEADER] = _public_class(exc).__name__
     if status == 503:
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def _public_class(exc: errors.ModelRegError) -> type[errors.ModelRegError]:
+    """The class of modelreg.errors the error is (storage refines Unavailable)."""
+    return next(c for c in type(exc).__mro__ if c.__module__ == errors.__name__)
 
 
 def _location(loc: tuple[Any, ...]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import time
 from typing import Any
 
@@ -17,6 +18,7 @@ from modelreg.sqlite_wal import BY_SUPERVISOR, CHECKPOINTS_ENV, WORKER_AUTOCHECK
 WRITE_OPTION = "modelreg_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PING_AFTER_IDLE_S = 10.0
+_poll = getattr(select, "poll", None)
 
 
 def normalize_url(url: str) -> URL:
@@ -78,11 +80,13 @@ def _server_engine(url: URL, pool_size: int, echo: bool, **kwargs: Any) -> Engin
 
 
 def _ping_when_idle(engine: Engine) -> None:
-    """Check a pooled connection before use only when it sat idle a while.
+    """Check a pooled connection before use only when it may have been lost.
 
     `pool_pre_ping` pings on every checkout: one more round trip per request. A connection
-    used moments ago is almost surely alive; one idle for a while may have been cut by the
-    server, a proxy or a restart, and a dead one is replaced before the request uses it.
+    used moments ago whose server has sent nothing since is almost surely alive; one idle
+    for a while may have been cut by a proxy without a word, and one the server ended
+    (a restart, an idle timeout, `pg_terminate_backend`) has its farewell waiting unread.
+    Either is replaced before the request uses it.
     """
 
     @event.listens_for(engine, "checkin")
@@ -92,7 +96,7 @@ def _ping_when_idle(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         idle_since = record.info.get("idle_since")
-        if idle_since is None or not idle_too_long(idle_since):
+        if idle_since is None or not may_be_lost(dbapi_connection, idle_since):
             return
         try:
             ping(dbapi_connection)
@@ -100,9 +104,37 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
-def idle_too_long(since: float) -> bool:
-    """Whether a connection unused since `since` (monotonic) should be pinged first."""
-    return time.monotonic() - since >= PING_AFTER_IDLE_S
+def may_be_lost(dbapi_connection: Any, idle_since: float) -> bool:
+    """Whether a connection unused since `idle_since` (monotonic) should be pinged first:
+    it sat idle a while, or the server sent something while it was idle."""
+    return time.monotonic() - idle_since >= PING_AFTER_IDLE_S or _unread(dbapi_connection)
+
+
+def _unread(dbapi_connection: Any) -> bool:
+    """Whether the server sent anything unasked (an error and end of stream, when it ended
+    the session). Between requests a connection has nothing to read; the check is one
+    poll(2) with no wait, no round trip."""
+    try:
+        fd = _socket_fd(dbapi_connection)
+    except Exception:  # a closed connection may refuse to tell: let the ping find out
+        return True
+    if fd is None or fd < 0:
+        return fd is not None  # psycopg says -1 once closed; unknown drivers go unchecked
+    if _poll is None:  # Windows: no poll(2)
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = _poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _socket_fd(dbapi_connection: Any) -> int | None:
+    fileno = getattr(dbapi_connection, "fileno", None)  # psycopg
+    if fileno is not None:
+        return int(fileno())
+    if not hasattr(dbapi_connection, "_sock"):
+        return None
+    sock = dbapi_connection._sock  # PyMySQL has no public accessor
+    return -1 if sock is None else int(sock.fileno())
 
 
 def ping(dbapi_connection: Any) -> None:

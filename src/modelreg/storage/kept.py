@@ -55,18 +55,19 @@ class KeptConnection:
 
     def _ready(self) -> Connection:
         conn = self._conn
-        if conn is not None and (conn.invalidated or self._gone_while_idle(conn)):
+        if conn is not None and (conn.invalidated or self._gone(conn)):
             self.close()
             conn = None
         if conn is None:
             conn = self._conn = self._engine.connect()
         return conn
 
-    def _gone_while_idle(self, conn: Connection) -> bool:
-        if not engines.idle_too_long(self._used_at):
+    def _gone(self, conn: Connection) -> bool:
+        dbapi_connection = conn.connection.dbapi_connection
+        if not engines.may_be_lost(dbapi_connection, self._used_at):
             return False
         try:
-            engines.ping(conn.connection.dbapi_connection)
+            engines.ping(dbapi_connection)
         except Exception:  # any driver error: the connection is replaced
             conn.invalidate()
             return True

@@ -117,7 +117,7 @@ def driver_cursor(conn: Connection, sql: str, params: Any, *, many: bool = False
             cursor.close()
             raise
     except conn.dialect.loaded_dbapi.Error as exc:
-        raise _wrapped(conn, exc, sql, params) from exc
+        raise _wrapped(conn, dbapi_connection, exc, sql, params) from exc
     try:
         yield cursor
     except BaseException:
@@ -144,12 +144,20 @@ class _ResultCursor:
         return self._result.cursor.fetchall()
 
 
-def _wrapped(conn: Connection, exc: Any, sql: str, params: Any) -> StatementError:
-    # A lost connection needs nothing more here: the transaction's rollback fails on it,
-    # and SQLAlchemy invalidates it there (tests/storage/test_connections.py).
+def _wrapped(
+    conn: Connection, dbapi_connection: Any, exc: Any, sql: str, params: Any
+) -> StatementError:
+    # Marked as SQLAlchemy marks a lost connection (callers retry reads on it); the
+    # connection itself needs nothing more here: a transaction's rollback fails on it and
+    # SQLAlchemy invalidates it there, a kept one is given up (kept.py).
     dialect = conn.dialect
     return DBAPIError.instance(  # type: ignore[no-any-return]
-        sql, params, exc, dialect.loaded_dbapi.Error, dialect=dialect
+        sql,
+        params,
+        exc,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=dialect.is_disconnect(exc, dbapi_connection, None),
+        dialect=dialect,
     )
 
 

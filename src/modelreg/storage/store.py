@@ -14,7 +14,6 @@ from sqlalchemy.exc import (
     DBAPIError,
     OperationalError,
     ProgrammingError,
-    SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -128,7 +127,9 @@ class Store:
     def run(
         self, work: Callable[[Repository], T], *, write: bool, one_statement: bool = False
     ) -> T:
-        """Run `work` in one transaction; retry writes that lost a deadlock or lock race.
+        """Run `work` in one transaction; retry writes that lost a deadlock or lock race,
+        and reads whose connection broke under them (once, on a new connection). A write
+        whose connection broke is not sent again: it may have committed before the break.
         `one_statement`: see `transaction`."""
         attempt = 0
         while True:
@@ -140,6 +141,9 @@ class Store:
                 if not write or attempt >= RETRYABLE_ATTEMPTS:
                     raise
                 time.sleep(0.01 * 2**attempt)
+            except ConnectionLost:
+                if write or attempt > 1:
+                    raise
 
     def insert(
         self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
@@ -263,23 +267,33 @@ class Store:
             yield
         except ModelRegError:
             raise
-        except DataError as exc:
-            raise InvalidArgument(f"value rejected by the database: {_first_line(exc)}") from None
         except PoolTimeout:
             raise Unavailable(
                 "every database connection is busy; retry shortly (or raise MODELREG_POOL_SIZE)"
             ) from None
-        except OperationalError as exc:
-            detail = _first_line(exc)
-            if any(marker in detail.lower() for marker in _RETRYABLE_MARKERS):
-                raise Conflict(f"concurrent write conflict, retry: {detail}") from None
-            raise Unavailable(f"database unavailable: {detail}") from None
         except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise Unavailable(f"database connection lost: {_first_line(exc)}") from None
-            raise
-        except SQLAlchemyError:
-            raise
+            known = _registry_error(exc)
+            if known is None:
+                raise
+            raise known from None
+
+
+class ConnectionLost(Unavailable):
+    """The connection broke under the work: a read can be sent again on a new one."""
+
+
+def _registry_error(exc: DBAPIError) -> ModelRegError | None:
+    """What a driver error means to the caller; None for a bug of ours."""
+    detail = _first_line(exc)
+    if exc.connection_invalidated:
+        return ConnectionLost(f"database connection lost: {detail}")
+    if isinstance(exc, DataError):
+        return InvalidArgument(f"value rejected by the database: {detail}")
+    if isinstance(exc, OperationalError):
+        if any(marker in detail.lower() for marker in _RETRYABLE_MARKERS):
+            return Conflict(f"concurrent write conflict, retry: {detail}")
+        return Unavailable(f"database unavailable: {detail}")
+    return None
 
 
 def _first_line(exc: DBAPIError) -> str:
