@@ -6,9 +6,11 @@ DATABASE_URL ?= $(or $(MODELREG_DATABASE_URL),sqlite:///./modelreg.db)
 HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
+CONSTRAINTS := constraints.txt
+PIP_INSTALL = $(BIN)/pip install --quiet --constraint $(CONSTRAINTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lint typecheck check bench docs clean
+.PHONY: help serve test lint typecheck check bench docs clean upgrade-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -18,12 +20,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.server: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[server,postgres,mysql]"
+$(VENV)/.server: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(PIP_INSTALL) -e ".[server,postgres,mysql]"
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.server
-	$(BIN)/pip install --quiet -e ".[server,postgres,mysql,dev]"
+	$(PIP_INSTALL) -e ".[server,postgres,mysql,dev]"
 	touch $@
 
 serve: $(VENV)/.server ## Create .venv, migrate the database and serve on $(HOST):$(PORT)
@@ -32,15 +34,16 @@ serve: $(VENV)/.server ## Create .venv, migrate the database and serve on $(HOST
 test: $(VENV)/.dev ## Install what tests need and run the whole suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev ## ruff: lint and format check
+lint: $(VENV)/.dev ## ruff (lint and format check) and the layer contracts (import-linter)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev ## mypy --strict on src/
 	$(BIN)/mypy
 
 $(VENV)/.bench: $(VENV)/.server
-	$(BIN)/pip install --quiet -e ".[server,postgres,mysql,bench]"
+	$(PIP_INSTALL) -e ".[server,postgres,mysql,bench]"
 	touch $@
 
 bench: $(VENV)/.bench ## modelreg against MLflow on SQLite (needs wrk); see docs/benchmarks.md
@@ -51,6 +54,17 @@ docs: $(VENV)/.server ## Regenerate docs/cli.md from the CLI's --help
 	$(BIN)/python -m modelreg.cli.docs > docs/cli.md
 
 check: lint typecheck test ## Every check CI runs
+
+upgrade-deps: ## Take the newest versions pyproject.toml allows into constraints.txt, then run the suite on them
+	rm -rf .venv-upgrade
+	$(PYTHON) -m venv .venv-upgrade
+	.venv-upgrade/bin/pip install --quiet --upgrade pip
+	.venv-upgrade/bin/pip install --quiet -e ".[server,postgres,mysql,dev]"
+	{ sed -n '1,2p' $(CONSTRAINTS); .venv-upgrade/bin/pip freeze --exclude-editable | grep -v '^#'; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	rm -rf .venv-upgrade
+	rm -f $(VENV)/.server $(VENV)/.dev
+	$(MAKE) test
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache
