@@ -6,6 +6,7 @@ DATABASE_URL ?= $(or $(MODELREG_DATABASE_URL),sqlite:///./modelreg.db)
 HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
+COVERAGE_FLOOR ?= 85
 CONSTRAINTS := constraints.txt
 PIP_INSTALL = $(BIN)/pip install --quiet --constraint $(CONSTRAINTS)
 
@@ -31,12 +32,14 @@ $(VENV)/.dev: $(VENV)/.server
 serve: $(VENV)/.server ## Create .venv, migrate the database and serve on $(HOST):$(PORT)
 	$(BIN)/modelreg serve --database-url "$(DATABASE_URL)" --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev ## Install what tests need and run the whole suite
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(VENV)/.dev ## Install what tests need, run the whole suite, report coverage (floor: COVERAGE_FLOOR)
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/coverage report --fail-under=$(COVERAGE_FLOOR)
 
 lint: $(VENV)/.dev ## ruff (lint and format check) and the layer contracts (import-linter)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev ## mypy --strict on src/

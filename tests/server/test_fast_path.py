@@ -27,7 +27,7 @@ from modelreg.server.app import create_app
 from modelreg.server.params import ListParams, _list_params
 from modelreg.server.routing import InlineRoute
 
-from .test_bad_input import NOT_AN_OBJECT, V1, WRITES, _build_seed, fill
+from .bad_input.support import NOT_AN_OBJECT, V1, WRITES, build_seed, fill
 
 V1ALPHA3 = "/api/model_registry/v1alpha3"
 TIMES = ("createTimeSinceEpoch", "lastUpdateTimeSinceEpoch")
@@ -55,8 +55,8 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
 @pytest.fixture(scope="module")
 def ids(pair: tuple[TestClient, TestClient]) -> dict[str, str]:
     fast, slow = pair
-    seeded = _build_seed(fast)
-    assert _build_seed(slow) == seeded
+    seeded = build_seed(fast)
+    assert build_seed(slow) == seeded
     return seeded
 
 

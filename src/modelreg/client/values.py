@@ -93,11 +93,3 @@ def from_value(value: MetadataValue | Mapping[str, Any]) -> Any:
 def from_metadata(values: Mapping[str, Any] | None) -> dict[str, Any]:
     """A `customProperties` map as plain Python values."""
     return {name: from_value(value) for name, value in (values or {}).items()}
-
-
-def wire_metadata(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Plain or typed values as the JSON the API takes."""
-    typed = to_metadata(values)
-    if typed is None:
-        return None
-    return {name: value.model_dump(mode="json", by_alias=True) for name, value in typed.items()}

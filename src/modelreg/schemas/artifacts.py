@@ -14,7 +14,6 @@ from pydantic import BeforeValidator, Field, StrictStr
 from pydantic_core import PydanticCustomError
 
 from .base import (
-    INT32_MAX,
     EpochMillis,
     IdRef,
     ListEnvelope,
@@ -240,5 +239,3 @@ Artifact = Annotated[
 ]
 ArtifactList = ListEnvelope[Artifact]
 ModelArtifactList = ListEnvelope[ModelArtifact]
-
-ID_RANGE = (1, INT32_MAX)

@@ -123,10 +123,3 @@ class ListEnvelope(ResponseModel, Generic[ItemT]):
     next_page_token: str = ""
     page_size: int = 0
     size: int = 0
-
-
-class ErrorBody(BaseModel):
-    """Every error response: a short code and a message meant for people."""
-
-    code: str
-    message: str

@@ -41,17 +41,6 @@ class ArtifactType(StrEnum):
     PARAMETER = "parameter"
 
 
-class OrderBy(StrEnum):
-    ID = "ID"
-    CREATE_TIME = "CREATE_TIME"
-    LAST_UPDATE_TIME = "LAST_UPDATE_TIME"
-
-
-class SortOrder(StrEnum):
-    ASC = "ASC"
-    DESC = "DESC"
-
-
 class ExecutionState(StrEnum):
     """Last known state of a serve model; stored as its position (0..6)."""
 

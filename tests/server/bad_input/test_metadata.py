@@ -1,7 +1,5 @@
 """customProperties: every malformed MetadataValue is a 400, and the edge values that must work."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 import base64
@@ -13,15 +11,11 @@ from fastapi.testclient import TestClient
 
 from modelreg.storage.store import Store
 
-from .test_bad_input import (  # noqa: F401  (fixtures are requested by name)
+from .support import (
     V1,
     WRITES,
-    _seed_cache,
-    api,
     assert_error,
     assert_unchanged,
-    db,
-    seed,
     send,
     snapshot,
 )

@@ -1,8 +1,6 @@
 """Property-based: random JSON at every write endpoint and random list parameters never give a
 5xx; every 4xx has the `{code, message}` shape and leaves the database untouched."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 import json
@@ -14,17 +12,13 @@ from hypothesis import strategies as st
 
 from modelreg.storage.store import Store
 
-from .test_bad_input import (  # noqa: F401  (fixtures are requested by name)
+from .support import (
     V1,
     WRITES,
     Write,
-    _seed_cache,
-    api,
     assert_error,
     assert_unchanged,
-    db,
     fill,
-    seed,
     send,
     snapshot,
 )

@@ -1,15 +1,10 @@
-"""Bad request bodies get a clear 4xx `{code, message}`, never a 500, and write nothing.
-
-Here: malformed or non-object JSON, unknown fields and missing required fields on every write
-endpoint. The other `test_bad_input_*` modules cover field types, customProperties, ids,
-strings, paging, conflicts and random input, and share what this module defines:
-`assert_error`, `snapshot`/`assert_unchanged` (every registry row, before and after), the
-`seed` fixture (one entity of every kind, built once per module), `WRITES` and `xfail_on`.
+"""What the bad-input tests share: `assert_error`, `snapshot`/`assert_unchanged` (every
+registry row, before and after), the seed's builder, `WRITES` (every write endpoint with a
+valid body) and `xfail_on`. Their fixtures (`api`, `db`, `seed`) are in conftest.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any, NamedTuple
 
@@ -19,9 +14,8 @@ from sqlalchemy import delete, select
 
 from modelreg.storage import tables as t
 from modelreg.storage.store import Store
-
-from ..conftest import DATA_TABLES
-from .conftest import V1, V1ALPHA3
+from tests.conftest import DATA_TABLES
+from tests.server.conftest import V1, V1ALPHA3
 
 Response = Any  # the test client's response (httpx or httpx2, whichever Starlette found)
 PREFIXES = [pytest.param(V1, id="v1"), pytest.param(V1ALPHA3, id="v1alpha3")]
@@ -30,27 +24,11 @@ ARTIFACT_TYPES = ["model-artifact", "doc-artifact", "dataset-artifact", "metric"
 REASON_ALIASES = {413: {"Content Too Large"}, 422: {"Unprocessable Content"}}
 MYSQL = ("mysql", "mariadb")
 
-# --- fixtures and helpers shared by every test_bad_input_* module -------------------------
-
 
 def wipe(store: Store) -> None:
     with store.engine.begin() as conn:
         for table in DATA_TABLES:
             conn.execute(delete(table))
-
-
-@pytest.fixture(scope="module")
-def api(session_client: TestClient, session_store: Store) -> Iterator[TestClient]:
-    """The session's app, for tests that do not need the per-test wipe of `client`/`store`
-    (they only send bad input); whatever they leave is wiped when the module ends."""
-    yield session_client
-    wipe(session_store)
-
-
-@pytest.fixture
-def db(session_store: Store) -> Store:
-    """The store without the per-test wipe: for tests over the shared `seed`."""
-    return session_store
 
 
 def assert_error(response: Response, *statuses: int) -> str:
@@ -95,7 +73,7 @@ def create(client: TestClient, path: str, body: dict[str, Any], prefix: str = V1
     return str(response.json()["id"])
 
 
-def _build_seed(client: TestClient) -> dict[str, str]:
+def build_seed(client: TestClient) -> dict[str, str]:
     string = {"metadataType": "MetadataStringValue", "string_value": "v"}
     custom = {"a": string, "b": string}
     rm = create(
@@ -146,26 +124,6 @@ def _build_seed(client: TestClient) -> dict[str, str]:
     body = artifact_body("metric", "seed-run-metric", step=1, customProperties=custom)
     ids["run_metric"] = create(client, f"/experiment_runs/{ids['run']}/artifacts", body)
     return ids
-
-
-@pytest.fixture(scope="module")
-def _seed_cache() -> dict[str, Any]:
-    return {}
-
-
-@pytest.fixture
-def seed(api: TestClient, db: Store, _seed_cache: dict[str, Any]) -> dict[str, str]:
-    """A model, a version, a standalone model artifact and one artifact of each type in the
-    version; their ids by key (`rm`, `mv`, `ma`, `model_artifact`, ... `parameter`).
-
-    Built once per module and backend and shared, because tests that take it only send bad
-    input and so write nothing; should one write anyway, the next `seed` notices and rebuilds.
-    """
-    if _seed_cache.get("rows") != snapshot(db):
-        wipe(db)
-        _seed_cache["ids"] = _build_seed(api)
-        _seed_cache["rows"] = snapshot(db)
-    return dict(_seed_cache["ids"])
 
 
 SNAPSHOT_TABLES = [
@@ -283,8 +241,6 @@ def send(
     return client.request(write.method, url, json=fill(write.body if body is None else body, ids))
 
 
-# --- malformed bodies ----------------------------------------------------------------------
-
 NOT_AN_OBJECT = [
     b"{",
     b'{"name": }',
@@ -305,111 +261,3 @@ NOT_AN_OBJECT = [
     b'{"name": "\xff"}',
     b"\x00",
 ]
-
-
-@pytest.mark.parametrize("write", WRITE_PARAMS)
-def test_malformed_or_non_object_body_is_400(
-    api: TestClient, db: Store, seed: dict[str, str], write: Write
-) -> None:
-    before = snapshot(db)
-    for content in NOT_AN_OBJECT:
-        assert_error(send(api, write, seed, content=content), 400)
-    assert_unchanged(db, before)
-
-
-def test_malformed_bodies_under_v1alpha3(api: TestClient, db: Store, seed: dict[str, str]) -> None:
-    """The deprecated prefix shares the handlers: a few bodies per endpoint are enough."""
-    before = snapshot(db)
-    for write in WRITES:
-        for content in (b"{", b"", b"[]", b"null"):
-            response = send(api, write, seed, V1ALPHA3, content=content)
-            assert_error(response, 400)
-            assert response.headers["deprecation"] == "true"
-    assert_unchanged(db, before)
-
-
-def test_form_content_type_is_still_read_as_json(api: TestClient) -> None:
-    response = api.post(
-        f"{V1}/registered_models",
-        content=b"name=x",
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
-    assert_error(response, 400)
-
-
-@pytest.mark.parametrize("write", WRITE_PARAMS)
-def test_unknown_field_is_400_and_named(
-    api: TestClient, db: Store, seed: dict[str, str], write: Write
-) -> None:
-    before = snapshot(db)
-    for field in ("bogus", "ext_id", "artifact_kind"):
-        message = assert_error(send(api, write, seed, body={**write.body, field: 1}), 400)
-        assert field in message
-    assert_unchanged(db, before)
-
-
-# --- required fields -------------------------------------------------------------------------
-
-REQUIRED = [
-    pytest.param("/serving_environments", {}, "name", id="se-no-name"),
-    pytest.param("/serving_environments", {"name": ""}, "name", id="se-empty-name"),
-    pytest.param("/experiments", {"owner": "o"}, "name", id="exp-no-name"),
-    pytest.param("/experiments", {"name": ""}, "name", id="exp-empty-name"),
-    pytest.param(
-        "/inference_services", {"servingEnvironmentId": "{se}"}, "registeredModelId", id="is-no-rm"
-    ),
-    pytest.param(
-        "/inference_services", {"registeredModelId": "{rm}"}, "servingEnvironmentId", id="is-no-se"
-    ),
-    pytest.param(
-        "/serving_environments/{se}/inference_services", {}, "registeredModelId", id="nested-is"
-    ),
-    pytest.param("/inference_services/{is}/serves", {}, "modelVersionId", id="serve-no-mv"),
-    pytest.param("/experiment_runs", {"name": "r"}, "experimentId", id="run-no-experiment"),
-    pytest.param("/registered_models", {}, "name", id="rm-no-name"),
-    pytest.param("/registered_models", {"name": ""}, "name", id="rm-empty-name"),
-    pytest.param("/registered_models", {"description": "d"}, "name", id="rm-only-description"),
-    pytest.param("/model_versions", {"registeredModelId": "{rm}"}, "name", id="mv-no-name"),
-    pytest.param(
-        "/model_versions", {"name": "", "registeredModelId": "{rm}"}, "name", id="mv-empty-name"
-    ),
-    pytest.param("/model_versions", {"name": "v"}, "registeredModelId", id="mv-no-parent"),
-    pytest.param("/model_versions", {}, "registeredModelId", id="mv-nothing"),
-    pytest.param("/registered_models/{rm}/versions", {}, "name", id="nested-no-name"),
-    pytest.param("/registered_models/{rm}/versions", {"name": ""}, "name", id="nested-empty-name"),
-    pytest.param(
-        "/model_versions",
-        {"name": "v", "registeredModelId": ""},
-        "registeredModelId",
-        id="mv-empty-parent",
-    ),
-    pytest.param(
-        "/registered_models",
-        {"name": None},
-        "name",
-        id="rm-null-name",
-    ),
-    pytest.param(
-        "/model_versions",
-        {"name": "v", "registeredModelId": None},
-        "registeredModelId",
-        id="mv-null-parent",
-    ),
-]
-
-
-@pytest.mark.parametrize("prefix", PREFIXES)
-@pytest.mark.parametrize(("path", "body", "field"), REQUIRED)
-def test_missing_or_empty_required_field_is_422(
-    api: TestClient,
-    db: Store,
-    seed: dict[str, str],
-    prefix: str,
-    path: str,
-    body: dict[str, Any],
-    field: str,
-) -> None:
-    before = snapshot(db)
-    response = api.post(prefix + fill(path, seed), json=fill(body, seed))
-    assert field in assert_error(response, 422)
-    assert_unchanged(db, before)

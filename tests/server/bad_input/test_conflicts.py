@@ -1,8 +1,6 @@
 """Duplicate names and external ids: 409, and the registry holds exactly what it held before
 (no entity row, no property row, no parent link or attribution left behind)."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 from typing import Any
@@ -14,18 +12,14 @@ from sqlalchemy import func, select
 from modelreg.storage import tables as t
 from modelreg.storage.store import Store
 
-from .test_bad_input import (  # noqa: F401  (fixtures are requested by name)
+from .support import (
     ARTIFACT_TYPES,
     V1,
-    _seed_cache,
-    api,
     artifact_body,
     assert_error,
     assert_unchanged,
     create,
-    db,
     key,
-    seed,
     snapshot,
 )
 

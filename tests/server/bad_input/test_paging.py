@@ -1,7 +1,5 @@
 """Bad list parameters: pageSize, orderBy, sortOrder, nextPageToken, filterQuery, artifactType."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 import base64
@@ -13,18 +11,14 @@ from fastapi.testclient import TestClient
 
 from modelreg.storage.store import Store
 
-from .test_bad_input import (  # noqa: F401
+from .support import (
     PREFIXES,
     V1,
     V1ALPHA3,
-    _seed_cache,
-    api,
     artifact_body,
     assert_error,
     create,
-    db,
     fill,
-    seed,
 )
 
 LISTS = [

@@ -1,7 +1,5 @@
 """Invalid ids in paths, query parameters and bodies; find parameters; unknown paths/methods."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -11,20 +9,16 @@ from fastapi.testclient import TestClient
 
 from modelreg.storage.store import Store
 
-from .test_bad_input import (  # noqa: F401
+from .support import (
     ARTIFACT_TYPES,
     PREFIXES,
     V1,
     V1ALPHA3,
-    _seed_cache,
-    api,
     artifact_body,
     assert_error,
     assert_unchanged,
-    db,
     fill,
     key,
-    seed,
     snapshot,
 )
 

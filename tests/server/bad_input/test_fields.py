@@ -1,7 +1,5 @@
 """Wrong JSON types and enum values, field by field, on every write endpoint."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 from typing import Any
@@ -11,20 +9,16 @@ from fastapi.testclient import TestClient
 
 from modelreg.storage.store import Store
 
-from .test_bad_input import (  # noqa: F401  (fixtures are requested by name)
+from .support import (
     ARTIFACT_TYPES,
     PREFIXES,
     V1,
     WRITE_PARAMS,
     Write,
-    _seed_cache,
-    api,
     artifact_body,
     assert_error,
     assert_unchanged,
-    db,
     key,
-    seed,
     send,
     snapshot,
 )

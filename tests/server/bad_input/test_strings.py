@@ -2,8 +2,6 @@
 surrogates, bytes that are not UTF-8, 4-byte UTF-8 that must round-trip on every backend,
 megabyte values, bodies over the size limit."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 import json
@@ -15,18 +13,13 @@ from fastapi.testclient import TestClient
 
 from modelreg.storage.store import Store
 
-from .test_bad_input import (  # noqa: F401  (fixtures are requested by name)
+from .support import (
     ARTIFACT_TYPES,
-    MYSQL,
     V1,
-    _seed_cache,
-    api,
     artifact_body,
     assert_error,
     assert_unchanged,
     create,
-    db,
-    seed,
     snapshot,
 )
 
