@@ -22,7 +22,7 @@ import time
 from databases import analyze, scratch_database
 from sqlalchemy import insert
 
-from modelreg.domain.codec import to_json
+from modelreg.server.rendering import to_json
 from modelreg.domain.models import ModelService
 from modelreg.domain.paging import build_list_query
 from modelreg.storage import tables as t

@@ -1,8 +1,11 @@
-"""Wire models <-> records: how request fields land in rows and rows become JSON."""
+"""Wire models -> records: how the fields of a request land in an entity's rows.
+
+The way back, a record as the JSON of one API version, is the server's (server/rendering.py).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -10,9 +13,8 @@ from modelreg.schemas.enums import ArtifactState, ExecutionState
 
 from .kinds import HIDDEN_CUSTOM, Prop, Table
 from .records import Record
-from .values import Stored, decode_string_list, encode_string_list, to_stored, to_wire
+from .values import Stored, encode_string_list, to_stored
 
-ApiVersion = Literal["v1", "v1alpha3"]
 ARTIFACT_STATES = [s.value for s in ArtifactState]
 EXECUTION_STATES = [s.value for s in ExecutionState]
 # Fields the generic merge never copies: identity, server-owned, or handled by a use case.
@@ -49,19 +51,6 @@ def encode_prop(prop: Prop, value: Any) -> Stored:
     return Stored("string_value", str(_plain(value)))
 
 
-def decode_prop(prop: Prop, stored: Stored, api: ApiVersion) -> Any:
-    value = stored.value
-    if prop.codec == "id":
-        return str(value)
-    if prop.codec == "int":
-        return int(value) if api == "v1alpha3" else str(value)
-    if prop.codec == "strlist":
-        return decode_string_list(prop.name, str(value))
-    if prop.codec == "double":
-        return float(value)
-    return value
-
-
 def merge(record: Record, body: BaseModel) -> None:
     """Copy every field the body carries (and that is not null) onto the record.
 
@@ -94,52 +83,3 @@ def apply_defaults(record: Record) -> None:
     for field_name, value in record.kind.defaults.items():
         prop = record.kind.prop_by_field[field_name]
         record.props.setdefault(prop.name, encode_prop(prop, value))
-
-
-def to_json(record: Record, api: ApiVersion = "v1") -> dict[str, Any]:
-    """The response object of one record, with unset fields omitted."""
-    kind = record.kind
-    out: dict[str, Any] = {
-        "id": str(record.id),
-        "createTimeSinceEpoch": str(record.create_time),
-        "lastUpdateTimeSinceEpoch": str(record.update_time),
-    }
-    if record.name is not None:
-        out["name"] = record.display_name
-    if record.external_id is not None:
-        out["externalId"] = record.external_id
-    if kind.table is Table.ARTIFACT:
-        _artifact_columns(record, out, api)
-    elif (state := _state_name(EXECUTION_STATES, record.state)) is not None:
-        out["lastKnownState"] = state
-    props = record.props
-    for prop in kind.props:
-        stored = props.get(prop.name)
-        if stored is not None:
-            decoded = stored.value if prop.codec == "text" else decode_prop(prop, stored, api)
-            if decoded is not None:
-                out[prop.alias] = decoded
-    out["customProperties"] = {
-        name: to_wire(stored) for name, stored in record.custom.items() if name not in HIDDEN_CUSTOM
-    }
-    return out
-
-
-def _artifact_columns(record: Record, out: dict[str, Any], api: ApiVersion) -> None:
-    out["artifactType"] = record.kind.artifact_type
-    if record.uri is not None:
-        out["uri"] = record.uri
-    if (state := _state_name(ARTIFACT_STATES, record.state)) is not None:
-        out["state"] = state
-    if api == "v1alpha3":
-        for name, alias in (
-            ("experiment_id", "experimentId"),
-            ("experiment_run_id", "experimentRunId"),
-        ):
-            stored = record.custom.get(name)
-            if stored is not None:
-                out[alias] = str(stored.value)
-
-
-def _state_name(names: list[str], stored: int | None) -> str | None:
-    return names[stored] if stored is not None and 0 <= stored < len(names) else None

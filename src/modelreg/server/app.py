@@ -13,13 +13,13 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from modelreg import __version__
 from modelreg.config import Settings
-from modelreg.domain.codec import ApiVersion
 from modelreg.errors import ModelRegError
 from modelreg.storage.store import Store
 
 from . import errors
 from .deps import Services
 from .middleware import BodyLimit, DeprecationHeaders, JsonBodies
+from .rendering import ApiVersion
 from .route_groups import GroupedRoutesApp, PrefixGroup
 from .routes import artifacts, experiments, health, model_versions, registered_models, serving
 from .routing import RouterOptions, route_class

@@ -8,8 +8,9 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from modelreg.domain.codec import ApiVersion, to_json
 from modelreg.domain.records import Page, Record
+
+from .rendering import ApiVersion, to_json
 
 JSON_TYPE = "application/json"
 

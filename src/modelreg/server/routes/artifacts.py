@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from modelreg.domain.artifacts import MA, kinds_for
-from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import artifacts as art
 
 from .. import responses as out
@@ -21,6 +20,7 @@ from ..params import (
     optional_id,
     parse_id,
 )
+from ..rendering import ApiVersion
 from ..routing import RouterOptions
 
 

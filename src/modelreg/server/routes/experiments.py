@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import artifacts as art
 from modelreg.schemas import experiments as wire
 
@@ -20,6 +19,7 @@ from ..params import (
     parse_id,
     parse_steps,
 )
+from ..rendering import ApiVersion
 from ..routing import RouterOptions
 from .linked_artifacts import add_linked_artifact_routes
 

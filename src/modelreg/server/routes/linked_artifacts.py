@@ -11,7 +11,6 @@ from fastapi import APIRouter, Body, Path
 from pydantic import BaseModel
 
 from modelreg.domain.artifacts import kinds_for
-from modelreg.domain.codec import ApiVersion
 from modelreg.domain.kinds import Kind
 from modelreg.domain.paging import ListQuery
 from modelreg.domain.records import Page, Record
@@ -20,6 +19,7 @@ from modelreg.schemas import artifacts as art
 from .. import responses as out
 from ..deps import Services, ServicesDep
 from ..params import ArtifactTypeParam, ExternalIdParam, Listing, NameParam, parse_id
+from ..rendering import ApiVersion
 
 Lister = Callable[[Services, int, ListQuery, Sequence[Kind]], Page]
 Upserter = Callable[[Services, int, BaseModel], tuple[Record, bool]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import registry as wire
 
 from .. import responses as out
@@ -17,6 +16,7 @@ from ..params import (
     optional_id,
     parse_id,
 )
+from ..rendering import ApiVersion
 from ..routing import RouterOptions
 from .linked_artifacts import add_linked_artifact_routes
 

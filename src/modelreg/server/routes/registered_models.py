@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from modelreg.domain.codec import ApiVersion
 from modelreg.schemas import registry as wire
 
 from .. import responses as out
@@ -15,6 +14,7 @@ from ..params import (
     NameParam,
     parse_id,
 )
+from ..rendering import ApiVersion
 from ..routing import RouterOptions
 
 

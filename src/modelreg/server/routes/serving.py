@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from modelreg.domain.codec import ApiVersion, to_json
 from modelreg.domain.serving import Deployment
 from modelreg.schemas import registry as registry_wire
 from modelreg.schemas import serving as wire
@@ -14,6 +13,7 @@ from modelreg.schemas import serving as wire
 from .. import responses as out
 from ..deps import ServicesDep
 from ..params import ExternalIdParam, Listing, NameParam, ParentParam, optional_id, parse_id
+from ..rendering import ApiVersion, to_json
 from ..routing import RouterOptions
 
 
