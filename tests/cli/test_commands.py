@@ -7,22 +7,10 @@ import json
 import yaml
 
 from .conftest import Run
+from .outcomes import failed, ok
 
 REGISTER = ["models", "register", "fraud", "s3://m/fraud/1", "--version", "1.0.0",
             "--format-name", "onnx", "--format-version", "1"]  # fmt: skip
-
-
-def ok(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 0, (result.output, result.stderr)
-    return str(result.stdout)
-
-
-def failed(result, code: int) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return str(lines[0])
 
 
 def test_register_list_and_show(run: Run) -> None:

@@ -9,7 +9,7 @@ import yaml
 from modelreg.client import Registry
 
 from .conftest import Run
-from .test_commands import failed, ok
+from .outcomes import failed, ok
 
 
 def deploy(registry: Registry) -> None:
