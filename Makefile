@@ -11,7 +11,7 @@ CONSTRAINTS := constraints.txt
 PIP_INSTALL = $(BIN)/pip install --quiet --constraint $(CONSTRAINTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lint typecheck check bench docs clean upgrade-deps
+.PHONY: help serve test lint typecheck check bench docs generate clean upgrade-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ bench: $(VENV)/.bench ## modelreg against MLflow on SQLite (needs wrk); see docs
 
 docs: $(VENV)/.server ## Regenerate docs/cli.md from the CLI's --help
 	$(BIN)/python -m modelreg.cli.docs > docs/cli.md
+
+generate: $(VENV)/.dev ## Write the sync client (client/sync*.py) from the async one (aio*.py)
+	$(BIN)/python scripts/generate_sync.py
 
 check: lint typecheck test ## Every check CI runs
 

@@ -1,11 +1,12 @@
-"""The SDK's HTTP behaviour, against `httpx.MockTransport`: retries, errors, auth, URLs."""
+"""The SDK's HTTP behaviour, against `httpx.MockTransport`: errors, auth, URLs.
+
+Retries are test_retries.py's, for both clients.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import ssl
-from collections.abc import Callable
 from pathlib import Path
 
 import certifi
@@ -14,7 +15,6 @@ import pytest
 
 from modelreg import (
     AlreadyExists,
-    AsyncRegistry,
     Conflict,
     InvalidArgument,
     MissingField,
@@ -26,119 +26,14 @@ from modelreg import (
     Unavailable,
 )
 
+from .scripted import EMPTY_PAGE, MODEL, Handler, Recorder, error
+
 V1 = "/api/model_registry/v1"
-MODEL = {"id": "1", "name": "m"}
-EMPTY_PAGE = {"items": [], "nextPageToken": "", "pageSize": 0, "size": 0}
-
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-class Recorder:
-    """A MockTransport handler answering from a script, recording every request."""
-
-    def __init__(
-        self, *answers: httpx.Response | Exception, handler: Handler | None = None
-    ) -> None:
-        self.answers = list(answers)
-        self.handler = handler
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.handler is not None:
-            return self.handler(request)
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 def client(handler: Handler, **options: object) -> Registry:
     options = {"retries": 3, "backoff": 0.0, **options}
     return Registry("http://registry.test", transport=httpx.MockTransport(handler), **options)
-
-
-def error(status: int, message: str) -> httpx.Response:
-    return httpx.Response(status, json={"code": "x", "message": message})
-
-
-# --- retries -----------------------------------------------------------------------------
-
-
-def test_reads_are_retried_on_503_and_then_succeed() -> None:
-    recorder = Recorder(
-        error(503, "db down"), error(503, "db down"), httpx.Response(200, json=MODEL)
-    )
-    assert client(recorder).get_registered_model_by_id("1").name == "m"
-    assert len(recorder.requests) == 3
-
-
-def test_patches_are_retried_but_creates_are_not() -> None:
-    recorder = Recorder(error(503, "down"), httpx.Response(200, json=MODEL))
-    client(recorder).update_registered_model("1", description="d")
-    assert [r.method for r in recorder.requests] == ["PATCH", "PATCH"]
-    refused = Recorder(error(503, "down"), httpx.Response(201, json=MODEL))
-    with pytest.raises(Unavailable, match="down"):
-        client(refused).create_registered_model("m")
-    assert len(refused.requests) == 1
-
-
-def test_retries_give_up_with_unavailable() -> None:
-    recorder = Recorder(error(503, "the database is unreachable"))
-    with pytest.raises(Unavailable, match="unreachable"):
-        client(recorder, retries=2).get_registered_model_by_id("1")
-    assert len(recorder.requests) == 3
-
-
-def test_connection_errors_are_retried_even_for_creates() -> None:
-    refused = httpx.ConnectError("connection refused")
-    recorder = Recorder(refused, httpx.Response(201, json=MODEL))
-    assert client(recorder).create_registered_model("m").id == "1"
-    assert len(recorder.requests) == 2
-
-
-def test_a_timeout_on_a_create_is_not_retried() -> None:
-    recorder = Recorder(httpx.ReadTimeout("slow"), httpx.Response(201, json=MODEL))
-    with pytest.raises(Unavailable, match="no answer"):
-        client(recorder).create_registered_model("m")
-    assert len(recorder.requests) == 1
-
-
-def test_unreachable_server_is_unavailable_naming_it() -> None:
-    recorder = Recorder(httpx.ConnectError("refused"))
-    with pytest.raises(Unavailable, match=r"cannot reach the registry at http://registry.test"):
-        client(recorder, retries=1).get_registered_models().all()
-
-
-def test_retry_after_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
-    waits: list[float] = []
-    monkeypatch.setattr("modelreg.client.sync.time.sleep", waits.append)
-    busy = httpx.Response(503, headers={"Retry-After": "2"}, json={"message": "busy"})
-    recorder = Recorder(busy, httpx.Response(200, json=MODEL))
-    client(recorder).get_registered_model_by_id("1")
-    assert waits == [2.0]
-
-
-def test_backoff_doubles_with_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    waits: list[float] = []
-    monkeypatch.setattr("modelreg.client.sync.time.sleep", waits.append)
-    recorder = Recorder(error(503, "down"))
-    with pytest.raises(Unavailable):
-        client(recorder, retries=3, backoff=1.0).get_registered_model_by_id("1")
-    assert [0.5 <= w <= 1 for w in waits[:1]] == [True]
-    assert 1 <= waits[1] <= 2 and 2 <= waits[2] <= 4
-
-
-def test_the_async_client_retries_the_same_way() -> None:
-    recorder = Recorder(error(503, "down"), httpx.Response(200, json=MODEL))
-
-    async def scenario() -> str:
-        transport = httpx.MockTransport(recorder)
-        async with AsyncRegistry("http://r.test", transport=transport, backoff=0) as registry:
-            return (await registry.get_registered_model_by_id("1")).name
-
-    assert asyncio.run(scenario()) == "m"
-    assert len(recorder.requests) == 2
 
 
 # --- errors ------------------------------------------------------------------------------

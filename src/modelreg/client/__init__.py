@@ -6,11 +6,13 @@
     bodies.py        request bodies from keyword arguments, checked by the wire models
     values.py        custom properties <-> plain Python values
     base.py          settings and the transport-free halves of a call
-    sync.py, aio.py  the two drivers: httpx.Client and httpx.AsyncClient
+    aio.py, sync.py  the two drivers: httpx.AsyncClient and httpx.Client; sync.py is
+                     generated from aio.py (scripts/generate_sync.py, `make generate`)
     serving.py       serving and deployment flows; deployments.py: the deployment models
     experiments.py   experiment, run, log and metric-history flows
     tracking.py      start_experiment_run's run context managers
-    sync_ext.py, aio_ext.py   the clients' serving and experiment calls (mixins)
+    aio_ext.py, sync_ext.py   the clients' serving and experiment calls (mixins;
+                              sync_ext.py is generated from aio_ext.py)
     pager.py         lazy pagers; retry.py: retries; errors.py: status -> exception
     embedded.py      embedded mode: the server's app in-process, no network
 

@@ -1,8 +1,13 @@
-"""`AsyncRegistry`: the asyncio client; the same calls as `Registry`, awaited."""
+"""The registry client: `AsyncRegistry` in aio.py, and `Registry` in sync.py.
+
+aio.py is the source: scripts/generate_sync.py (`make generate`) writes sync.py from it by
+dropping `async`/`await` and renaming (aio_ext -> sync_ext, AsyncClient -> Client, ...).
+It is written so that both readings hold (docs/sdk.md: how the two clients are made).
+"""
 
 from __future__ import annotations
 
-import asyncio
+from asyncio import sleep
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -29,10 +34,12 @@ E = TypeVar("E", bound=BaseModel)
 
 
 class AsyncRegistry(RegistryBase[httpx.AsyncBaseTransport], AsyncExtras):
-    """The model registry over HTTP (or in-process: `AsyncRegistry.local(database_url)`).
+    """The model registry over HTTP (or in-process: `local(database_url)`).
 
-    Every call is a coroutine; pagers are `async for` iterators. Use `async with` or
-    `await registry.aclose()` to close the connections.
+    `Registry` sends the calls with a plain `httpx.Client`, so it works the same in scripts,
+    threads, pipeline steps and notebooks (no event loop is used or patched); close it with
+    `with` or `close()`. `AsyncRegistry` has the same calls as coroutines, its pagers are
+    `async for` iterators, and `async with` or `aclose()` closes it.
     """
 
     _http: httpx.AsyncClient
@@ -79,17 +86,18 @@ class AsyncRegistry(RegistryBase[httpx.AsyncBaseTransport], AsyncExtras):
         await self.aclose()
 
     async def _send(self, call: Call[T]) -> T:
+        # `sleep` is asyncio's here and time's in sync.py: retrying's one sync/async difference
         attempts = self._config.retry.attempts(call, self._config.base_url)
         while True:
             try:
                 response = await self._http.request(**self._request_args(call))
             except httpx.TransportError as exc:
-                await asyncio.sleep(attempts.after_error(exc))
+                await sleep(attempts.after_error(exc))
                 continue
             delay = attempts.after_response(response)
             if delay is None:
                 return self._read(call, response)
-            await asyncio.sleep(delay)
+            await sleep(delay)
 
     async def _run(self, work: Flow[T] | Call[T]) -> T:
         flow = as_flow(work)
@@ -142,7 +150,8 @@ class AsyncRegistry(RegistryBase[httpx.AsyncBaseTransport], AsyncExtras):
         content raises `AlreadyExists` naming the differing fields. `description` is
         upstream's deprecated name of `version_description`.
         """
-        return (await self.register(**call_args(locals()))).model
+        registration = await self.register(**call_args(locals()))
+        return registration.model
 
     async def register(
         self,

@@ -1,4 +1,8 @@
-"""`AsyncRegistry`'s serving, deployment and experiment calls: sync_ext.py's, awaited."""
+"""The clients' serving, deployment and experiment calls (a mixin, to keep aio.py short).
+
+Like aio.py, the source of a generated module: sync_ext.py, `Registry`'s mixin. The calls
+drive the flows of serving.py, experiments.py and tracking.py.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from .call import Call, Flow
 from .deployments import Deployment
 from .experiments import Steps
 from .pager import AsyncPager, PageFlow
-from .tracking import AsyncActiveExperimentRun, AsyncRunStart, Tracking
+from .tracking import AsyncRunStart, Tracking
 
 T = TypeVar("T")
 
@@ -262,8 +266,8 @@ class AsyncExtras:
         nested: bool = False,
         nested_tag: str | None = "kubeflow.parent_run_id",
     ) -> AsyncRunStart:
-        """Start (or resume) a run: `async with registry.start_experiment_run(...) as run`,
-        or `run = await registry.start_experiment_run(...)` then `async with run`.
+        """Start (or resume) a run, to use in `with` (see tracking.py). `AsyncRegistry`'s
+        answer starts it when awaited or entered: `async with` it, or `await` it first.
 
         The experiment is found by id, or by name (created with `owner` and `description`
         if missing); the run by id, or by name within the experiment (created with
@@ -281,9 +285,4 @@ class AsyncExtras:
             nested=nested,
             nested_tag=nested_tag,
         )
-
-        async def start() -> AsyncActiveExperimentRun:
-            run = await self._run(xops.start_run(target))
-            return AsyncActiveExperimentRun(self._run, run, self._tracking)
-
-        return AsyncRunStart(start)
+        return AsyncRunStart.begin(self._run, target, self._tracking)

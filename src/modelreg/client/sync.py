@@ -1,9 +1,16 @@
-"""`Registry`: the synchronous client. Safe to call from inside a running event loop."""
+# Generated from aio.py by scripts/generate_sync.py: do not edit, edit aio.py and
+# run `make generate` (tests/client/test_generated.py fails when they differ).
+"""The registry client: `AsyncRegistry` in aio.py, and `Registry` in sync.py.
+
+aio.py is the source: scripts/generate_sync.py (`make generate`) writes sync.py from it by
+dropping `async`/`await` and renaming (aio_ext -> sync_ext, AsyncClient -> Client, ...).
+It is written so that both readings hold (docs/sdk.md: how the two clients are made).
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
+from time import sleep
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -29,10 +36,12 @@ E = TypeVar("E", bound=BaseModel)
 
 
 class Registry(RegistryBase[httpx.BaseTransport], SyncExtras):
-    """The model registry over HTTP (or in-process: `Registry.local(database_url)`).
+    """The model registry over HTTP (or in-process: `local(database_url)`).
 
-    A plain `httpx.Client` sends the calls, so the client works the same in scripts,
-    threads, pipeline steps and notebooks (no event loop is used or patched).
+    `Registry` sends the calls with a plain `httpx.Client`, so it works the same in scripts,
+    threads, pipeline steps and notebooks (no event loop is used or patched); close it with
+    `with` or `close()`. `AsyncRegistry` has the same calls as coroutines, its pagers are
+    `async for` iterators, and `async with` or `aclose()` closes it.
     """
 
     _http: httpx.Client
@@ -79,17 +88,18 @@ class Registry(RegistryBase[httpx.BaseTransport], SyncExtras):
         self.close()
 
     def _send(self, call: Call[T]) -> T:
+        # `sleep` is asyncio's here and time's in sync.py: retrying's one sync/async difference
         attempts = self._config.retry.attempts(call, self._config.base_url)
         while True:
             try:
                 response = self._http.request(**self._request_args(call))
             except httpx.TransportError as exc:
-                time.sleep(attempts.after_error(exc))
+                sleep(attempts.after_error(exc))
                 continue
             delay = attempts.after_response(response)
             if delay is None:
                 return self._read(call, response)
-            time.sleep(delay)
+            sleep(delay)
 
     def _run(self, work: Flow[T] | Call[T]) -> T:
         flow = as_flow(work)
@@ -142,7 +152,8 @@ class Registry(RegistryBase[httpx.BaseTransport], SyncExtras):
         content raises `AlreadyExists` naming the differing fields. `description` is
         upstream's deprecated name of `version_description`.
         """
-        return self.register(**call_args(locals())).model
+        registration = self.register(**call_args(locals()))
+        return registration.model
 
     def register(
         self,

@@ -1,7 +1,9 @@
-"""`Registry`'s serving, deployment and experiment calls (a mixin, to keep sync.py short).
+# Generated from aio_ext.py by scripts/generate_sync.py: do not edit, edit aio_ext.py and
+# run `make generate` (tests/client/test_generated.py fails when they differ).
+"""The clients' serving, deployment and experiment calls (a mixin, to keep aio.py short).
 
-aio_ext.py holds the same calls for `AsyncRegistry`, awaited; both drive the flows of
-serving.py, experiments.py and tracking.py.
+Like aio.py, the source of a generated module: sync_ext.py, `Registry`'s mixin. The calls
+drive the flows of serving.py, experiments.py and tracking.py.
 """
 
 from __future__ import annotations
@@ -262,7 +264,8 @@ class SyncExtras:
         nested: bool = False,
         nested_tag: str | None = "kubeflow.parent_run_id",
     ) -> ActiveExperimentRun:
-        """Start (or resume) a run and answer it, to use in `with`; see tracking.py.
+        """Start (or resume) a run, to use in `with` (see tracking.py). `AsyncRegistry`'s
+        answer starts it when awaited or entered: `async with` it, or `await` it first.
 
         The experiment is found by id, or by name (created with `owner` and `description`
         if missing); the run by id, or by name within the experiment (created with
@@ -280,5 +283,4 @@ class SyncExtras:
             nested=nested,
             nested_tag=nested_tag,
         )
-        run = self._run(xops.start_run(target))
-        return ActiveExperimentRun(self._run, run, self._tracking)
+        return ActiveExperimentRun.begin(self._run, target, self._tracking)

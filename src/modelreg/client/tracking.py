@@ -17,7 +17,7 @@ the active run and records the parent's id in the custom property `nested_tag`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Generator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import TracebackType
@@ -181,6 +181,11 @@ class ActiveExperimentRun(_RunLogs):
         super().__init__(experiment_run, tracking)
         self._send = run
 
+    @classmethod
+    def begin(cls, run: Runner, target: RunTarget, tracking: Tracking) -> Self:
+        """Start (or resume) the run now: `Registry.start_experiment_run`'s answer."""
+        return cls(run, run(ops.start_run(target)), tracking)
+
     def __enter__(self) -> Self:
         self._begin()
         return self
@@ -245,6 +250,10 @@ class AsyncActiveExperimentRun(_RunLogs):
         super().__init__(experiment_run, tracking)
         self._send = run
 
+    @classmethod
+    async def begin(cls, run: AsyncRunner, target: RunTarget, tracking: Tracking) -> Self:
+        return cls(run, await run(ops.start_run(target)), tracking)
+
     async def __aenter__(self) -> Self:
         self._begin()
         return self
@@ -303,15 +312,21 @@ class AsyncRunStart:
     """What `AsyncRegistry.start_experiment_run` answers: `await` it for the run, or use it
     directly in `async with` (the run is started on entry)."""
 
-    def __init__(self, start: Callable[[], Awaitable[AsyncActiveExperimentRun]]) -> None:
-        self._start = start
+    def __init__(self, run: AsyncRunner, target: RunTarget, tracking: Tracking) -> None:
+        self._args = (run, target, tracking)
         self._run: AsyncActiveExperimentRun | None = None
 
+    @classmethod
+    def begin(cls, run: AsyncRunner, target: RunTarget, tracking: Tracking) -> Self:
+        """Nothing is sent until awaited or entered. aio_ext.py calls this where the
+        generated sync_ext.py calls `ActiveExperimentRun.begin`, which starts the run."""
+        return cls(run, target, tracking)
+
     def __await__(self) -> Generator[Any, None, AsyncActiveExperimentRun]:
-        return self._start().__await__()
+        return AsyncActiveExperimentRun.begin(*self._args).__await__()
 
     async def __aenter__(self) -> AsyncActiveExperimentRun:
-        self._run = await self._start()
+        self._run = await AsyncActiveExperimentRun.begin(*self._args)
         return await self._run.__aenter__()
 
     async def __aexit__(
