@@ -66,7 +66,7 @@ upgrade-deps: ## Take the newest versions pyproject.toml allows into constraints
 	$(PYTHON) -m venv .venv-upgrade
 	.venv-upgrade/bin/pip install --quiet --upgrade pip
 	.venv-upgrade/bin/pip install --quiet -e ".[server,postgres,mysql,dev]"
-	{ sed -n '1,2p' $(CONSTRAINTS); .venv-upgrade/bin/pip freeze --exclude-editable | grep -v '^#'; } > $(CONSTRAINTS).new
+	{ sed -n '1,2p' $(CONSTRAINTS); .venv-upgrade/bin/pip freeze --all --exclude-editable | grep -v "^#\|^pip=="; } > $(CONSTRAINTS).new
 	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 	rm -rf .venv-upgrade
 	rm -f $(VENV)/.server $(VENV)/.dev
