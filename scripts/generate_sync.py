@@ -3,9 +3,12 @@
     python scripts/generate_sync.py              # rewrite src/modelreg/client/sync*.py
     python scripts/generate_sync.py --out DIR    # write them into DIR instead (drift check)
 
-unasync drops `async` and `await`, maps the async dunders and iterator names, and renames
-our names by the table below. The output is then import-sorted and formatted by ruff with
-the project's settings, since renaming changes the order of imports and line lengths.
+Every aio*.py module of the client is a source: aio.py -> sync.py, aio_ext.py ->
+sync_ext.py, aio_pager.py -> sync_pager.py, ... unasync drops `async` and `await`, maps
+the async dunders and iterator names, and renames our names by the table below (and each
+source module's name to its generated one). The output is then import-sorted and
+formatted by ruff with the project's settings, since renaming changes the order of imports
+and line lengths.
 """
 
 from __future__ import annotations
@@ -20,15 +23,22 @@ import unasync
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENT = ROOT / "src" / "modelreg" / "client"
-MODULES = {"aio.py": "sync.py", "aio_ext.py": "sync_ext.py"}
+SOURCES = [CLIENT / "aio.py", *sorted(CLIENT.glob("aio_*.py"))]
+MODULES = {source.name: "sync" + source.name.removeprefix("aio") for source in SOURCES}
+"""Each async source module and the sync module generated from it."""
 RENAMES = {
     # ours
     "AsyncRegistry": "Registry",
     "AsyncExtras": "SyncExtras",
     "AsyncPager": "Pager",
-    "AsyncPortalTransport": "PortalTransport",
+    "AsyncActiveExperimentRun": "ActiveExperimentRun",
     "AsyncRunStart": "ActiveExperimentRun",  # the sync answer is the run, already started
-    "aio_ext": "sync_ext",
+    "AsyncRunner": "Runner",
+    "AsyncPortalTransport": "PortalTransport",
+    # the modules: aio_ext -> sync_ext, ...
+    **{
+        source.removesuffix(".py"): target.removesuffix(".py") for source, target in MODULES.items()
+    },
     # httpx's
     "AsyncClient": "Client",
     "AsyncBaseTransport": "BaseTransport",
@@ -37,8 +47,8 @@ RENAMES = {
     "asyncio": "time",
 }
 HEADER = (
-    "# Generated from {source} by scripts/generate_sync.py: do not edit, edit {source} and\n"
-    "# run `make generate` (tests/client/test_generated.py fails when they differ).\n"
+    "# Generated from {source} by scripts/generate_sync.py: do not edit. Edit {source}\n"
+    "# and run `make generate` (tests/client/test_generated.py fails when they differ).\n"
 )
 
 

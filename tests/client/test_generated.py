@@ -9,6 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = ROOT / "src" / "modelreg" / "client"
 SCRIPT = ROOT / "scripts" / "generate_sync.py"
+SOURCES = ["aio.py", "aio_ext.py", "aio_pager.py", "aio_tracking.py"]
+GENERATED = ["sync.py", "sync_ext.py", "sync_pager.py", "sync_tracking.py"]
 
 
 def test_the_sync_client_is_generated_from_the_async_one(tmp_path: Path) -> None:
@@ -19,7 +21,7 @@ def test_the_sync_client_is_generated_from_the_async_one(tmp_path: Path) -> None
         text=True,
     )
     generated = sorted(tmp_path.glob("*.py"))
-    assert [path.name for path in generated] == ["sync.py", "sync_ext.py"]
+    assert [path.name for path in generated] == GENERATED
     for path in generated:
         committed = CLIENT / path.name
         assert committed.read_bytes() == path.read_bytes(), (
@@ -27,3 +29,11 @@ def test_the_sync_client_is_generated_from_the_async_one(tmp_path: Path) -> None
             "async source: edit the async module (aio*.py), not the generated one, and run "
             "`make generate`"
         )
+
+
+def test_each_async_module_has_its_generated_one_and_no_sync_module_is_hand_written() -> None:
+    assert sorted(path.name for path in CLIENT.glob("aio*.py")) == SOURCES
+    assert sorted(path.name for path in CLIENT.glob("sync*.py")) == GENERATED
+    for path in sorted(CLIENT.glob("*.py")):
+        says_generated = path.read_text("utf-8").startswith("# Generated from ")
+        assert says_generated == (path.name in GENERATED), path.name

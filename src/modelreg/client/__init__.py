@@ -6,15 +6,17 @@
     bodies.py        request bodies from keyword arguments, checked by the wire models
     values.py        custom properties <-> plain Python values
     base.py          settings and the transport-free halves of a call
-    aio.py, sync.py  the two drivers: httpx.AsyncClient and httpx.Client; sync.py is
-                     generated from aio.py (scripts/generate_sync.py, `make generate`)
+    aio.py, sync.py  the two drivers: httpx.AsyncClient and httpx.Client
     serving.py       serving and deployment flows; deployments.py: the deployment models
     experiments.py   experiment, run, log and metric-history flows
-    tracking.py      start_experiment_run's run context managers
-    aio_ext.py, sync_ext.py   the clients' serving and experiment calls (mixins;
-                              sync_ext.py is generated from aio_ext.py)
-    pager.py         lazy pagers; retry.py: retries; errors.py: status -> exception
+    aio_ext.py, sync_ext.py   the clients' serving and experiment calls (mixins)
+    pager.py         lazy pagers: aio_pager.py, sync_pager.py over paging.py's state
+    tracking.py      start_experiment_run's runs: aio_tracking.py, sync_tracking.py over
+                     runs.py's state
+    retry.py         retries; errors.py: status -> exception
     embedded.py      embedded mode: the server's app in-process, no network
+
+Each sync*.py is generated from its aio*.py (scripts/generate_sync.py, `make generate`).
 
 The client never imports server or storage code, except `embedded.py`, on demand.
 """

@@ -23,10 +23,11 @@ from modelreg.schemas.enums import ContextState
 from . import endpoints as ep
 from . import operations as ops
 from .aio_ext import AsyncExtras
+from .aio_pager import AsyncPager
 from .base import RegistryBase, call_args, list_options, spec_args
 from .call import Call, Flow, as_flow
 from .endpoints import ListOptions
-from .pager import AsyncPager, PageFlow
+from .paging import PageFlow
 from .registration import Registration, register
 
 T = TypeVar("T")

@@ -16,12 +16,14 @@ from modelreg.schemas import serving as srv
 from . import endpoints as ep
 from . import experiments as xops
 from . import serving as sops
+from .aio_pager import AsyncPager
 from .base import list_options
 from .call import Call, Flow
 from .deployments import Deployment
 from .experiments import Steps
-from .pager import AsyncPager, PageFlow
-from .tracking import AsyncRunStart, Tracking
+from .paging import PageFlow
+from .runs import Tracking
+from .tracking import AsyncRunStart
 
 T = TypeVar("T")
 

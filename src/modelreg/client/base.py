@@ -23,7 +23,7 @@ from .config import (
 from .errors import from_response
 from .registration import VERSION_ARGS, ModelSpec
 from .retry import RetryPolicy
-from .tracking import Tracking
+from .runs import Tracking
 
 T = TypeVar("T")
 TransportT = TypeVar("TransportT")

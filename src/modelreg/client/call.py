@@ -10,9 +10,9 @@ written once and driven by either client: `Registry` sends each call with `httpx
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeAlias, TypeVar
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from modelreg.errors import NotFound
 
@@ -38,6 +38,18 @@ class Call(Generic[T]):
 
 Flow: TypeAlias = Generator[Call[Any], Any, T]
 """An operation: yields calls, receives their results, returns the operation's result."""
+
+
+class Runner(Protocol):
+    """Drives a flow to its result: `Registry._run`."""
+
+    def __call__(self, work: Flow[T], /) -> T: ...
+
+
+class AsyncRunner(Protocol):
+    """Drives a flow to its result, awaited: `AsyncRegistry._run`."""
+
+    def __call__(self, work: Flow[T], /) -> Awaitable[T]: ...
 
 
 def single(call: Call[T]) -> Flow[T]:

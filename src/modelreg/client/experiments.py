@@ -1,8 +1,9 @@
 """Experiments, runs, what runs log and metric history, as flows for both clients.
 
 Also the steps of experiment tracking (`start_experiment_run` and its `log_*`), each a
-flow of a few calls: `tracking.py` drives them from its run context managers. Every log is
-written when it is made, so each step of a metric lands in the metric history.
+flow of a few calls: the run context managers (aio_tracking.py, and the generated
+sync_tracking.py) drive them. Every log is written when it is made, so each step of a
+metric lands in the metric history.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from . import endpoints as ep
 from .bodies import body
 from .call import Flow, or_none, single
 from .endpoints import ListOptions
-from .pager import PageFlow
+from .paging import PageFlow
 
 Steps = Iterable[int] | str | int | None
 

@@ -24,7 +24,7 @@ from . import endpoints as ep
 from .bodies import body, entity_fields
 from .call import Flow, or_none, single
 from .endpoints import ListOptions
-from .pager import PageFlow
+from .paging import PageFlow
 
 E = TypeVar("E", bound=BaseModel)
 STAMPS = ("create_time_since_epoch", "last_update_time_since_epoch")

@@ -18,7 +18,7 @@ from .bodies import body
 from .call import Flow, or_none, single
 from .deployments import Deployment
 from .endpoints import ListOptions
-from .pager import PageFlow
+from .paging import PageFlow
 
 
 def create_serving_environment(

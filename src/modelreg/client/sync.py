@@ -1,5 +1,5 @@
-# Generated from aio.py by scripts/generate_sync.py: do not edit, edit aio.py and
-# run `make generate` (tests/client/test_generated.py fails when they differ).
+# Generated from aio.py by scripts/generate_sync.py: do not edit. Edit aio.py
+# and run `make generate` (tests/client/test_generated.py fails when they differ).
 """The registry client: `AsyncRegistry` in aio.py, and `Registry` in sync.py.
 
 aio.py is the source: scripts/generate_sync.py (`make generate`) writes sync.py from it by
@@ -27,9 +27,10 @@ from . import operations as ops
 from .base import RegistryBase, call_args, list_options, spec_args
 from .call import Call, Flow, as_flow
 from .endpoints import ListOptions
-from .pager import PageFlow, Pager
+from .paging import PageFlow
 from .registration import Registration, register
 from .sync_ext import SyncExtras
+from .sync_pager import Pager
 
 T = TypeVar("T")
 E = TypeVar("E", bound=BaseModel)

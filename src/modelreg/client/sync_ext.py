@@ -1,5 +1,5 @@
-# Generated from aio_ext.py by scripts/generate_sync.py: do not edit, edit aio_ext.py and
-# run `make generate` (tests/client/test_generated.py fails when they differ).
+# Generated from aio_ext.py by scripts/generate_sync.py: do not edit. Edit aio_ext.py
+# and run `make generate` (tests/client/test_generated.py fails when they differ).
 """The clients' serving, deployment and experiment calls (a mixin, to keep aio.py short).
 
 Like aio.py, the source of a generated module: sync_ext.py, `Registry`'s mixin. The calls
@@ -22,8 +22,10 @@ from .base import list_options
 from .call import Call, Flow
 from .deployments import Deployment
 from .experiments import Steps
-from .pager import PageFlow, Pager
-from .tracking import ActiveExperimentRun, Tracking
+from .paging import PageFlow
+from .runs import Tracking
+from .sync_pager import Pager
+from .tracking import ActiveExperimentRun
 
 T = TypeVar("T")
 
