@@ -47,6 +47,18 @@ def test_the_public_api_is_pinned() -> None:
         assert getattr(modelreg, name) is not None
 
 
+def test_the_pagers_and_runs_are_importable_where_they_were() -> None:
+    from modelreg import client
+    from modelreg.client import pager, tracking
+
+    assert pager.Pager is client.Pager is modelreg.Pager
+    assert pager.AsyncPager is client.AsyncPager is modelreg.AsyncPager
+    assert tracking.ActiveExperimentRun is client.ActiveExperimentRun
+    assert tracking.AsyncActiveExperimentRun is client.AsyncActiveExperimentRun
+    assert tracking.RunInfo is client.RunInfo
+    assert tracking.AsyncRunStart is not None
+
+
 def _public(cls: type) -> dict[str, object]:
     return {name: getattr(cls, name) for name in dir(cls) if not name.startswith("_")}
 
