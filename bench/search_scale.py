@@ -22,9 +22,9 @@ import time
 from databases import analyze, scratch_database
 from sqlalchemy import insert
 
-from modelreg.server.rendering import to_json
 from modelreg.domain.models import ModelService
 from modelreg.domain.paging import build_list_query
+from modelreg.server.rendering import to_json
 from modelreg.storage import tables as t
 from modelreg.storage.store import Store
 
