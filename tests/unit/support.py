@@ -12,8 +12,8 @@ from modelreg.domain.experiments import ExperimentService
 from modelreg.domain.models import ModelService
 from modelreg.domain.paging import ListQuery, build_list_query
 from modelreg.domain.ports import StorePort
-from modelreg.domain.serving import ServingService
 from modelreg.domain.records import Page, Record
+from modelreg.domain.serving import ServingService
 from modelreg.schemas import artifacts as art
 
 
