@@ -80,7 +80,7 @@ def _stored(record: Record, target: PropertyTarget) -> Any:
 
 
 @lru_cache(maxsize=256)
-def _like_pattern(pattern: str, fold: bool) -> re.Pattern[str]:
+def _like_pattern(pattern: str) -> re.Pattern[str]:
     """LIKE with `%`, `_` and backslash as escape character (`LIKE_ESCAPE`)."""
     parts, chars = [], iter(pattern)
     for char in chars:
@@ -88,12 +88,14 @@ def _like_pattern(pattern: str, fold: bool) -> re.Pattern[str]:
             parts.append(re.escape(next(chars, "\\")))
         else:
             parts.append({"%": ".*", "_": "."}.get(char) or re.escape(char))
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if fold else 0))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def like(text: str, pattern: str, *, fold: bool = False) -> bool:
     """`text LIKE pattern`; `fold`: ILIKE, as `lower(text) LIKE lower(pattern)`."""
-    return _like_pattern(pattern, fold).fullmatch(text) is not None
+    if fold:
+        text, pattern = text.lower(), pattern.lower()
+    return _like_pattern(pattern).fullmatch(text) is not None
 
 
 def escape_like(text: str) -> str:

@@ -12,7 +12,7 @@ from modelreg.domain.records import Page, Record
 from modelreg.errors import AlreadyExists, InvalidArgument, NotFound
 
 from .filters import SortKey, compile_filter, sort_key
-from .tables import Family, State, detached
+from .tables import Family, State, as_row, detached
 
 
 class ReadOnly(RuntimeError):
@@ -72,7 +72,7 @@ class MemoryRepo:
         if record.external_id is not None:
             family.by_external_id[record.external_id] = record.id
         family.rows[record.id] = replace(
-            detached(record), name=stored.name, create_time=stored.create_time
+            as_row(record), name=stored.name, create_time=stored.create_time
         )
         return record
 
@@ -90,7 +90,7 @@ class MemoryRepo:
             raise NotFound(f"no parent context with id {under}")
         family.last_id += 1
         record.id = family.last_id
-        family.rows[record.id] = detached(record)
+        family.rows[record.id] = as_row(record)
         if record.name is not None:
             family.by_name[key] = record.id
         if record.external_id is not None:

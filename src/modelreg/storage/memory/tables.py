@@ -18,6 +18,17 @@ def detached(record: Record) -> Record:
     return replace(record, props=dict(record.props), custom=dict(record.custom), encoded=None)
 
 
+def as_row(record: Record) -> Record:
+    """The copy to keep: only the columns its MLMD table has (a context has no `uri` and
+    no state; an execution no `uri`), as the SQL store writes them."""
+    table = record.kind.table
+    return replace(
+        detached(record),
+        uri=record.uri if table is Table.ARTIFACT else None,
+        state=None if table is Table.CONTEXT else record.state,
+    )
+
+
 @dataclass(slots=True)
 class Family:
     """The rows of one MLMD entity table (Context, Artifact or Execution) and their keys.
