@@ -31,7 +31,6 @@ from fastapi import params
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 from starlette.convertors import StringConvertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -159,21 +158,22 @@ class _Reader:
         dependencies: list[tuple[str, _Call]] = []
         for parameter in inspect.signature(declared).parameters.values():
             name = parameter.name
-            kind, key = self._parameter(parameter, hints.get(name), endpoint=endpoint)
+            kind, found = self._parameter(parameter, hints.get(name), endpoint=endpoint)
             if kind == "path":
-                path.append((name, key))
+                path.append((name, found))
             elif kind == "query":
-                query.append((name, key))
+                query.append((name, found))
             elif kind == "request":
                 request = name
             elif kind == "dependency":
-                dependencies.append((name, self._dependency(hints[name])))
+                dependencies.append((name, found))
         return _Call(function, tuple(path), tuple(query), request, tuple(dependencies))
 
     def _parameter(
         self, parameter: inspect.Parameter, annotation: Any, *, endpoint: bool
-    ) -> tuple[str, str]:
-        """(kind, name in the request) of one parameter."""
+    ) -> tuple[str, Any]:
+        """What one parameter is: ("path" or "query", its name in the request),
+        ("dependency", its `_Call`), ("request", None) or ("body", None)."""
         if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
             raise _Unsupported("*args, **kwargs or a positional-only argument")
         if annotation is None or isinstance(parameter.default, _MARKERS):
@@ -181,9 +181,9 @@ class _Reader:
         kind, marker, metadata = _split(annotation)
         name = parameter.name
         if isinstance(marker, params.Depends):
-            return "dependency", name
+            return "dependency", self._dependency(marker)
         if marker is None and inspect.isclass(kind) and issubclass(kind, Request):
-            return "request", name
+            return "request", None
         if isinstance(marker, params.Path) or (marker is None and name in self.path_names):
             key = _plain_key(marker, name)
             if kind is not str or key not in self.path_names or metadata:
@@ -196,12 +196,10 @@ class _Reader:
         body_model = marker is None and inspect.isclass(kind) and issubclass(kind, BaseModel)
         if endpoint and (body_model or _is_json_body(marker)):
             self._set_body(name, kind, metadata, parameter)
-            return "body", name
+            return "body", None
         raise _Unsupported(f"a parameter FastAPI reads from elsewhere: {name}")
 
-    def _dependency(self, annotation: Any) -> _Call:
-        _, marker, _ = _split(annotation)
-        assert isinstance(marker, params.Depends)
+    def _dependency(self, marker: params.Depends) -> _Call:
         function = marker.dependency
         if (
             isinstance(marker, params.Security)
@@ -242,8 +240,6 @@ def _plain_key(marker: FieldInfo | None, name: str) -> str:
     key = marker.alias or name
     if marker.metadata or marker.validation_alias not in (None, key):
         raise _Unsupported("a constrained or differently validated parameter")
-    if marker.default not in (PydanticUndefined, None):
-        raise _Unsupported("a default given in the marker")
     return key
 
 
