@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import fastapi.routing
 import pytest
-from fastapi import FastAPI
+from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx import Response as HttpResponse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
+from starlette.responses import Response
+from starlette.routing import Mount
 
-import modelreg.server.app
+import modelreg.server.routing
 from modelreg.config import Settings
 from modelreg.server.app import create_app
+from modelreg.server.fast_path import plan_for
 from modelreg.server.params import ListParams, _list_params
-from modelreg.server.routing import InlineRoute
 
 from .bad_input.support import NOT_AN_OBJECT, V1, WRITES, build_seed, fill
 
@@ -34,8 +38,8 @@ TIMES = ("createTimeSinceEpoch", "lastUpdateTimeSinceEpoch")
 GENERATED = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _client(path: Path) -> TestClient:
-    settings = Settings(database_url=f"sqlite:///{path}")
+def _client(path: Path, request_threads: int = 0) -> TestClient:
+    settings = Settings(database_url=f"sqlite:///{path}", request_threads=request_threads)
     return TestClient(create_app(settings), raise_server_exceptions=False)
 
 
@@ -45,8 +49,8 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     tmp = tmp_path_factory.mktemp("fast_path")
     fast = _client(tmp / "fast.db")
     patch = pytest.MonkeyPatch()
-    patch.setattr(modelreg.server.app, "route_class", lambda threads: InlineRoute)
-    slow = _client(tmp / "slow.db")  # the app keeps the route class it was built with
+    patch.setattr(modelreg.server.routing, "plan_for", lambda route: None)
+    slow = _client(tmp / "slow.db")  # each route keeps the handler it was built with
     patch.undo()
     with fast, slow:
         yield fast, slow
@@ -60,7 +64,7 @@ def ids(pair: tuple[TestClient, TestClient]) -> dict[str, str]:
     return seeded
 
 
-def _comparable(response: Response) -> tuple[Any, ...]:
+def _comparable(response: HttpResponse) -> tuple[Any, ...]:
     try:
         body: Any = _without_times(response.json())
     except ValueError:
@@ -242,3 +246,140 @@ def test_dependency_overrides_still_apply(
 
 async def _first_only() -> ListParams:
     return ListParams("1", None, None, None, None)
+
+
+def test_every_api_route_has_a_plan(pair: tuple[TestClient, TestClient]) -> None:
+    app: Any = pair[0].app
+    mounted = [r for m in app.router.routes if isinstance(m, Mount) for r in m.routes]
+    assert len(mounted) > 80
+    assert [r.path for r in mounted if plan_for(r) is None] == []
+
+
+def test_the_fast_path_serves_offloaded_routes_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    solved: list[object] = []
+    offloaded: list[object] = []
+    original_solve = fastapi.routing.solve_dependencies
+    original_offload = modelreg.server.routing.run_in_threadpool
+
+    async def counted_solve(*args: Any, **kwargs: Any) -> Any:
+        solved.append(kwargs.get("dependant"))
+        return await original_solve(*args, **kwargs)
+
+    async def counted_offload(function: Any, *args: Any, **kwargs: Any) -> Any:
+        offloaded.append(function)
+        return await original_offload(function, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counted_solve)
+    monkeypatch.setattr(modelreg.server.routing, "run_in_threadpool", counted_offload)
+    with _client(tmp_path / "threads.db", request_threads=2) as threaded:
+        created = threaded.post(f"{V1}/registered_models", json={"name": "m"})
+        assert created.status_code == 201
+        found = threaded.get(f"{V1}/registered_model?name=m")
+        assert found.json()["id"] == created.json()["id"]
+    assert solved == []
+    assert [f.__name__ for f in offloaded] == ["create_registered_model", "find_registered_model"]
+
+
+async def _text() -> Response:
+    return Response()
+
+
+async def _async_dependency(q: str | None = None) -> str | None:
+    return q
+
+
+def _sync_dependency() -> None:
+    pass
+
+
+async def _yielding_dependency() -> AsyncIterator[None]:
+    yield
+
+
+class _Body(BaseModel):
+    name: str
+
+
+async def _header(x: Annotated[str | None, Header()] = None) -> Response:
+    return Response()
+
+
+async def _constrained(x: Annotated[str | None, Query(max_length=3)] = None) -> Response:
+    return Response()
+
+
+async def _integer(x: int | None = None) -> Response:
+    return Response()
+
+
+async def _required_query(x: str) -> Response:
+    return Response()
+
+
+async def _sync_dep(d: Annotated[None, Depends(_sync_dependency)]) -> Response:
+    return Response()
+
+
+async def _yield_dep(d: Annotated[None, Depends(_yielding_dependency)]) -> Response:
+    return Response()
+
+
+async def _embedded(body: Annotated[_Body, Body(embed=True)]) -> Response:
+    return Response()
+
+
+async def _two_bodies(a: _Body, b: _Body) -> Response:
+    return Response()
+
+
+async def _optional_body(body: _Body | None = None) -> Response:
+    return Response()
+
+
+async def _not_a_response() -> dict[str, str]:
+    return {}
+
+
+async def _plain(
+    request: Request,
+    id: str,
+    body: _Body,
+    dep: Annotated[str | None, Depends(_async_dependency)],
+    q: Annotated[str | None, Query(alias="theQ")] = None,
+) -> Response:
+    return Response()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        _header,
+        _constrained,
+        _integer,
+        _required_query,
+        _sync_dep,
+        _yield_dep,
+        _embedded,
+        _two_bodies,
+        _optional_body,
+        _not_a_response,
+    ],
+)
+def test_what_the_plan_does_not_read_is_left_to_fastapi(endpoint: Any) -> None:
+    route = APIRoute("/things/{id}", endpoint, methods=["POST"])
+    assert plan_for(route) is None
+
+
+def test_a_plan_reads_the_endpoint_and_its_dependencies_declarations() -> None:
+    plan = plan_for(APIRoute("/things/{id}", _plain, methods=["POST"]))
+    assert plan is not None
+    assert plan.call.path == (("id", "id"),)
+    assert plan.call.query == (("q", "theQ"),)
+    assert plan.call.request == "request"
+    (name, dependency), *others = plan.call.dependencies
+    assert (name, dependency.query, others) == ("dep", (("q", "q"),), [])
+    assert plan.body is not None and plan.body[0] == "body"
+    with_route_dependency = APIRoute("/t", _text, dependencies=[Depends(_async_dependency)])
+    assert plan_for(with_route_dependency) is None

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager, nullcontext
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import BaseRoute
 
 from modelreg import __version__
 from modelreg.config import Settings
@@ -20,9 +21,8 @@ from . import errors
 from .deps import Services
 from .middleware import BodyLimit, DeprecationHeaders, JsonBodies
 from .rendering import ApiVersion
-from .route_groups import GroupedRoutesApp, PrefixGroup
 from .routes import artifacts, experiments, health, model_versions, registered_models, serving
-from .routing import RouterOptions, route_class
+from .routing import RouterOptions, api_mount, install_openapi
 
 log = logging.getLogger("modelreg.server")
 PREFIXES: dict[ApiVersion, str] = {
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             stop.set()
             store.dispose()
 
-    app = GroupedRoutesApp(
+    app = FastAPI(
         title="modelreg",
         version=__version__,
         description="A model registry wire-compatible with the Kubeflow Model Registry REST API.",
@@ -93,9 +93,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     errors.install(app)
     app.include_router(health.router)
+    documented: list[BaseRoute] = []
     for position, (api, prefix) in enumerate(PREFIXES.items()):
         options = RouterOptions(
-            route_class=route_class(settings.request_threads),
+            offload=settings.request_threads > 0,
             prefix=prefix,
             deprecated=api == "v1alpha3",
             overrides_from=app,
@@ -103,7 +104,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         modules = (registered_models, model_versions, artifacts, serving, experiments)
         routes = [route for module in modules for route in module.router(api, options).routes]
         # first: the API's requests are most of the traffic, and no other path overlaps
-        app.router.routes.insert(position, PrefixGroup(prefix, routes))
+        app.router.routes.insert(position, api_mount(prefix, routes))
+        documented += routes
+    install_openapi(app, documented)
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=settings.cors_origin_regex,

@@ -7,28 +7,31 @@ Most of our routes take only optional text query parameters, text path parameter
 JSON body model and async dependencies of the same kinds, so their values can be read
 straight from the request.
 
-The shortcut only ever handles requests FastAPI would accept: a body that is not JSON
-orjson reads, or that does not validate, and a missing required parameter all go to
-FastAPI's own handler, so every error keeps FastAPI's shape; so does every request while
-dependency overrides are set. Routes with anything else (headers, cookies, forms, sync
-dependencies, responses that are not `Response` objects) keep FastAPI's handler.
+A route's plan is read once, from the endpoint's own signature: its annotations, the
+`Query`, `Path`, `Body` and `Depends` markers in them (FastAPI's public parameter
+functions), and the same for each dependency. Anything else in a signature (headers,
+cookies, forms, sync or yielding dependencies, constraints on a parameter, a result
+that is not a `Response`) leaves the route to FastAPI's own handler.
+
+The shortcut only ever answers requests FastAPI would accept: a body that is not JSON
+or does not validate, and every request while dependency overrides are set, go to
+FastAPI's own handler, so every error keeps FastAPI's shape.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
-import types
 import typing
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-import orjson
 from fastapi import params
-from fastapi._compat import ModelField
-from fastapi.dependencies.models import Dependant
-from fastapi.dependencies.utils import get_typed_return_annotation
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+from starlette.convertors import StringConvertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,65 +39,72 @@ from starlette.responses import Response
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 _Names = tuple[tuple[str, str], ...]
 """(argument name, name in the request) pairs."""
+_MARKERS = (params.Param, params.Body, params.Depends)
+_OPTIONAL_TEXT = str | None
+
+
+class _Unsupported(Exception):
+    """A declaration the plan does not read: FastAPI's handler serves the route."""
 
 
 @dataclass(frozen=True, slots=True)
-class _Dependency:
-    argument: str
-    call: Callable[..., Awaitable[Any]]
-    request_argument: str | None
+class _Call:
+    """A function (the endpoint or one of its dependencies) and where its arguments are."""
+
+    function: Callable[..., Awaitable[Any]]
+    path: _Names
     query: _Names
+    request: str | None
+    dependencies: tuple[tuple[str, _Call], ...]
+
+    async def arguments(self, request: Request) -> dict[str, Any]:
+        """The arguments, with the dependencies called."""
+        path, query = request.path_params, request.query_params
+        values = {argument: path[key] for argument, key in self.path}
+        for argument, key in self.query:
+            values[argument] = query.get(key)
+        if self.request is not None:
+            values[self.request] = request
+        for argument, dependency in self.dependencies:
+            values[argument] = await dependency.function(**await dependency.arguments(request))
+        return values
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     """What a route's endpoint takes, read once when the route is built."""
 
-    endpoint: Callable[..., Awaitable[Any]]
-    path: _Names
-    query: _Names
-    dependencies: tuple[_Dependency, ...]
-    body: tuple[str, ModelField] | None
+    call: _Call
+    body: tuple[str, TypeAdapter[Any]] | None
+    overrides_from: Any
 
     def handler(self, fallback: Handler) -> Handler:
         async def handle(request: Request) -> Response:
             # overrides (a test's stand-in dependency) are FastAPI's to apply
-            overridden = getattr(request.app, "dependency_overrides", None)
-            values = None if overridden else await self._values(request)
+            if getattr(self.overrides_from, "dependency_overrides", None):
+                return await fallback(request)
+            values = await self._values(request)
             if values is None:
                 return await fallback(request)
-            response: Response = await self.endpoint(**values)
+            response: Response = await self.call.function(**values)
             return response
 
         return handle
 
     async def _values(self, request: Request) -> dict[str, Any] | None:
-        values: dict[str, Any] = {}
-        path_params = request.path_params
-        for argument, key in self.path:
-            if key not in path_params:
-                return None
-            values[argument] = path_params[key]
-        query = request.query_params
-        for argument, key in self.query:
-            values[argument] = query.get(key)
-        for dependency in self.dependencies:
-            kwargs: dict[str, Any] = {
-                argument: query.get(key) for argument, key in dependency.query
-            }
-            if dependency.request_argument is not None:
-                kwargs[dependency.request_argument] = request
-            values[dependency.argument] = await dependency.call(**kwargs)
-        if self.body is not None:
-            argument, field = self.body
-            body = await _json_body(request, field)
-            if body is None:
-                return None
-            values[argument] = body
+        if self.body is None:
+            return await self.call.arguments(request)
+        argument, adapter = self.body
+        # the body first: one that FastAPI must answer has run no dependency yet
+        body = await _json_body(request, adapter)
+        if body is None:
+            return None
+        values = await self.call.arguments(request)
+        values[argument] = body
         return values
 
 
-async def _json_body(request: Request, field: ModelField) -> Any:
+async def _json_body(request: Request, adapter: TypeAdapter[Any]) -> Any:
     """The validated body, or None for anything FastAPI should answer itself."""
     if request.headers.get("content-type") != "application/json":
         return None
@@ -105,99 +115,151 @@ async def _json_body(request: Request, field: ModelField) -> Any:
     except Exception:  # a client gone mid-body: FastAPI's handler reports it
         return None
     try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:  # also what orjson reads stricter than json (NaN, ...)
+        # pydantic's own JSON reader: it refuses what json.loads reads loosely (a lone
+        # surrogate), and a refused body is FastAPI's to answer
+        return adapter.validate_json(raw)
+    except ValidationError:
         return None
-    value, errors = field.validate(data, {}, loc=("body",))
-    return None if errors else value
 
 
 def plan_for(route: APIRoute) -> Plan | None:
-    """The route's plan, or None when it takes something the shortcut does not read."""
-    dependant = route.dependant
-    endpoint = dependant.call
-    if endpoint is None or not inspect.iscoroutinefunction(endpoint):
+    """The route's plan, or None when it declares something the shortcut does not read."""
+    if route.dependencies or not inspect.iscoroutinefunction(route.endpoint):
         return None
-    returned = get_typed_return_annotation(endpoint)
-    if not (inspect.isclass(returned) and issubclass(returned, Response)):
+    path_names = {
+        name
+        for name, convertor in route.param_convertors.items()
+        if isinstance(convertor, StringConvertor)
+    }
+    reader = _Reader(path_names)
+    try:
+        call = reader.call(route.endpoint, endpoint=True)
+    except (_Unsupported, NameError, TypeError):  # NameError: an annotation not resolvable
         return None
-    if not _plain_request_params(dependant) or dependant.request_param_name is not None:
-        return None
-    if any(not _is_text(f, optional=False) for f in dependant.path_params):
-        return None
-    if not _plain_body(route, dependant):
-        return None
-    dependencies = []
-    for sub in dependant.dependencies:
-        dependency = _dependency(sub)
-        if dependency is None:
-            return None
-        dependencies.append(dependency)
-    return Plan(
-        endpoint=endpoint,
-        path=tuple((f.name, f.alias) for f in dependant.path_params),
-        query=tuple((f.name, f.alias) for f in dependant.query_params),
-        dependencies=tuple(dependencies),
-        body=(dependant.body_params[0].name, dependant.body_params[0])
-        if dependant.body_params
-        else None,
-    )
+    return Plan(call, reader.body, route.dependency_overrides_provider)
 
 
-def _plain_request_params(dependant: Dependant) -> bool:
-    """Only optional text query parameters; no headers, cookies or special arguments."""
+class _Reader:
+    """Reads the signatures of an endpoint and its dependencies into `_Call`s."""
+
+    def __init__(self, path_names: set[str]) -> None:
+        self.path_names = path_names
+        self.body: tuple[str, TypeAdapter[Any]] | None = None
+        self.seen: set[Callable[..., Any]] = set()
+
+    def call(self, function: Callable[..., Any], *, endpoint: bool = False) -> _Call:
+        declared = inspect.unwrap(function)  # a wrapped sync endpoint declares its own
+        hints = typing.get_type_hints(declared, include_extras=True)
+        if endpoint and not _is_response_class(hints.get("return")):
+            raise _Unsupported("FastAPI serializes what is not a Response")
+        path: list[tuple[str, str]] = []
+        query: list[tuple[str, str]] = []
+        request = None
+        dependencies: list[tuple[str, _Call]] = []
+        for parameter in inspect.signature(declared).parameters.values():
+            name = parameter.name
+            kind, found = self._parameter(parameter, hints.get(name), endpoint=endpoint)
+            if kind == "path":
+                path.append((name, found))
+            elif kind == "query":
+                query.append((name, found))
+            elif kind == "request":
+                request = name
+            elif kind == "dependency":
+                dependencies.append((name, found))
+        return _Call(function, tuple(path), tuple(query), request, tuple(dependencies))
+
+    def _parameter(
+        self, parameter: inspect.Parameter, annotation: Any, *, endpoint: bool
+    ) -> tuple[str, Any]:
+        """What one parameter is: ("path" or "query", its name in the request),
+        ("dependency", its `_Call`), ("request", None) or ("body", None)."""
+        if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
+            raise _Unsupported("*args, **kwargs or a positional-only argument")
+        if annotation is None or isinstance(parameter.default, _MARKERS):
+            raise _Unsupported("no annotation, or a marker given as the default")
+        kind, marker, metadata = _split(annotation)
+        name = parameter.name
+        if isinstance(marker, params.Depends):
+            return "dependency", self._dependency(marker)
+        if marker is None and inspect.isclass(kind) and issubclass(kind, Request):
+            return "request", None
+        if isinstance(marker, params.Path) or (marker is None and name in self.path_names):
+            key = _plain_key(marker, name)
+            if kind is not str or key not in self.path_names or metadata:
+                raise _Unsupported("a path parameter that is not plain text")
+            return "path", key
+        if isinstance(marker, params.Query) or (marker is None and kind == _OPTIONAL_TEXT):
+            if kind != _OPTIONAL_TEXT or parameter.default is not None or metadata:
+                raise _Unsupported("a query parameter that is not optional text")
+            return "query", _plain_key(marker, name)
+        body_model = marker is None and inspect.isclass(kind) and issubclass(kind, BaseModel)
+        if endpoint and (body_model or _is_json_body(marker)):
+            self._set_body(name, kind, metadata, parameter)
+            return "body", None
+        raise _Unsupported(f"a parameter FastAPI reads from elsewhere: {name}")
+
+    def _dependency(self, marker: params.Depends) -> _Call:
+        function = marker.dependency
+        if (
+            isinstance(marker, params.Security)
+            or getattr(marker, "max_concurrency", None) is not None
+            or function is None
+            or function in self.seen  # FastAPI calls a repeated dependency once
+            or not inspect.iscoroutinefunction(function)
+        ):
+            raise _Unsupported("a dependency that is not a plain async function")
+        self.seen.add(function)
+        return self.call(function)
+
+    def _set_body(
+        self, name: str, kind: Any, metadata: tuple[Any, ...], parameter: inspect.Parameter
+    ) -> None:
+        if self.body is not None or parameter.default is not parameter.empty:
+            raise _Unsupported("several bodies, or an optional one")
+        validated = Annotated[(kind, *metadata)] if metadata else kind
+        self.body = (name, _adapter(validated))
+
+
+def _split(annotation: Any) -> tuple[Any, Any, tuple[Any, ...]]:
+    """(type, FastAPI marker or None, other metadata) of an annotation."""
+    if typing.get_origin(annotation) is not Annotated:
+        return annotation, None, ()
+    kind, *metadata = typing.get_args(annotation)
+    markers = [m for m in metadata if isinstance(m, _MARKERS)]
+    if len(markers) > 1:
+        raise _Unsupported("several FastAPI markers on one parameter")
+    others = tuple(m for m in metadata if not isinstance(m, _MARKERS))
+    return kind, (markers[0] if markers else None), others
+
+
+def _plain_key(marker: FieldInfo | None, name: str) -> str:
+    """The name in the request of a parameter whose marker only names or describes it."""
+    if marker is None:
+        return name
+    key = marker.alias or name
+    if marker.metadata or marker.validation_alias not in (None, key):
+        raise _Unsupported("a constrained or differently validated parameter")
+    return key
+
+
+def _is_json_body(marker: Any) -> bool:
+    """A `Body()` that is the whole JSON request body and adds nothing to validate."""
     return (
-        not dependant.header_params
-        and not dependant.cookie_params
-        and dependant.websocket_param_name is None
-        and dependant.http_connection_param_name is None
-        and dependant.response_param_name is None
-        and dependant.background_tasks_param_name is None
-        and dependant.security_scopes_param_name is None
-        and all(_is_text(f, optional=True) for f in dependant.query_params)
+        isinstance(marker, params.Body)
+        and not isinstance(marker, params.Form)
+        and not marker.embed
+        and marker.media_type == "application/json"
+        and not marker.metadata
+        and marker.discriminator is None
     )
 
 
-def _dependency(sub: Dependant) -> _Dependency | None:
-    call = sub.call
-    if (
-        call is None
-        or sub.name is None
-        or not inspect.iscoroutinefunction(call)
-        or inspect.isasyncgenfunction(call)
-        or sub.dependencies
-        or sub.path_params
-        or sub.body_params
-        or not _plain_request_params(sub)
-    ):
-        return None
-    query = tuple((f.name, f.alias) for f in sub.query_params)
-    return _Dependency(sub.name, call, sub.request_param_name, query)
+def _is_response_class(annotation: Any) -> bool:
+    return inspect.isclass(annotation) and issubclass(annotation, Response)
 
 
-def _plain_body(route: APIRoute, dependant: Dependant) -> bool:
-    """No body, or one JSON body that is the whole request body (not embedded, not a form)."""
-    if not dependant.body_params:
-        return True
-    info = dependant.body_params[0].field_info
-    return (
-        len(dependant.body_params) == 1
-        and not getattr(route, "_embed_body_fields", True)
-        and isinstance(info, params.Body)
-        and not isinstance(info, params.Form)
-    )
-
-
-def _is_text(field: ModelField, *, optional: bool) -> bool:
-    """`str` (required) or `str | None = None` (optional), and nothing else."""
-    info = field.field_info
-    annotation = info.annotation
-    if not optional:
-        return annotation is str and info.is_required()
-    is_union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
-    return (
-        is_union
-        and set(typing.get_args(annotation)) == {str, type(None)}
-        and not info.is_required()
-        and info.default is None
-    )
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    """One validator per body type, shared by both API versions' routes."""
+    return TypeAdapter(kind)
