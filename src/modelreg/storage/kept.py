@@ -1,11 +1,11 @@
 """One autocommit connection a thread keeps from one request to the next (PostgreSQL).
 
-A thread that runs requests (the worker's event loop on SQLite, each request thread on
-network databases; server/app.py) runs one at a time, and on PostgreSQL each read and each
+A thread that runs requests (each request thread, or the worker's event loop when they
+run inline; server/app.py) runs one at a time, and on PostgreSQL each read and each
 one-statement write is a single statement in autocommit. Checking a connection out of the
 pool for it, wrapping it in a SQLAlchemy `Connection` and a transaction, and checking it
-back in cost more than the statement's own work in Python: a create's instructions fell by 17% and a get's by 18% with the
-connection kept (bench/instructions.py). The kept connection is pinged after sitting idle,
+back in cost more than the statement's own work in Python: a create's instructions fell by
+17% and a get's by 18% with the connection kept (bench/instructions.py). The kept connection is pinged after sitting idle,
 as pooled ones are (engine.py), and replaced once it is lost.
 """
 
