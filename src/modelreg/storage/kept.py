@@ -5,8 +5,9 @@ run inline; server/app.py) runs one at a time, and on PostgreSQL each read and e
 one-statement write is a single statement in autocommit. Checking a connection out of the
 pool for it, wrapping it in a SQLAlchemy `Connection` and a transaction, and checking it
 back in cost more than the statement's own work in Python: a create's instructions fell by
-17% and a get's by 18% with the connection kept (bench/instructions.py). The kept connection is pinged after sitting idle,
-as pooled ones are (engine.py), and replaced once it is lost.
+17% and a get's by 18% with the connection kept (bench/instructions.py). The kept
+connection is pinged after sitting idle, as pooled ones are (engine.py), and replaced once
+it is lost.
 """
 
 from __future__ import annotations
