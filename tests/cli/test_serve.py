@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -11,14 +12,35 @@ import pytest
 from click.testing import CliRunner
 
 from modelreg.cli.main import cli
+from modelreg.config import Settings
 
 
-@pytest.fixture(autouse=True)
-def _restore_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`serve` hands its settings to the workers through os.environ: undo that after."""
-    for name in ("MODELREG_DATABASE_URL", "MODELREG_MIGRATE_ON_START"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
+def test_the_options_are_the_settings() -> None:
+    from modelreg.cli.serve import settings_options
+
+    assert [option.name for option in settings_options()] == list(Settings.model_fields)
+    shown = CliRunner().invoke(cli, ["serve", "--help"]).output
+    assert "--migrate / --no-migrate" in shown
+    assert "--request-threads INTEGER" in shown and "MODELREG_REQUEST_THREADS" in shown
+
+
+def test_serve_hands_the_settings_over_without_changing_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from modelreg.server import launch
+
+    served: list[Settings] = []
+    monkeypatch.setattr(launch, "serve", served.append)
+    monkeypatch.setenv("MODELREG_POOL_SIZE", "3")
+    before = dict(os.environ)
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    args = ["serve", "--database-url", url, "--no-migrate", "--request-threads", "2"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert dict(os.environ) == before
+    [settings] = served
+    assert (settings.database_url, settings.migrate_on_start) == (url, False)
+    assert (settings.request_threads, settings.pool_size, settings.workers) == (2, 3, 1)
 
 
 def test_a_bad_setting_is_one_line_naming_the_variable(

@@ -240,9 +240,8 @@ def _tcp_connections(pid: int) -> int:
 def test_responses_are_whole_on_a_kept_alive_connection_and_before_a_close(
     tmp_path: Path, workers: str
 ) -> None:
-    """Each response's status line, headers and body are sent together
-    (server/http_protocol.py): several on one connection arrive whole and in order, and
-    the 400 for a malformed request arrives before the server closes the connection."""
+    """Several responses on one connection arrive whole and in order, and the 400 for a
+    malformed request arrives before the server closes the connection."""
     url = f"sqlite:///{tmp_path / 'k.db'}"
     with running_server(url, "--workers", workers) as (base, _):
         port = int(base.rsplit(":", 1)[1])

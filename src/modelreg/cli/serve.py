@@ -1,89 +1,83 @@
-"""`modelreg serve`: the REST API in uvicorn."""
+"""`modelreg serve`: the REST API in uvicorn (modelreg.server.launch).
+
+Its options are the fields of `modelreg.config.Settings`, one each, with the field's type,
+default, help and `MODELREG_` variable: a new setting is one field. They are made when the
+command is first used, so that `modelreg --help` does not load pydantic.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import types
+import typing
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .session import CliError
 
 if TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
+
     from modelreg.config import Settings
 
 DB_URL_HELP = "Database URL (env MODELREG_DATABASE_URL; default sqlite:///./modelreg.db)"
 
 
-@click.command()
-@click.option("--database-url", envvar="MODELREG_DATABASE_URL", help=DB_URL_HELP)
-@click.option("--host", envvar="MODELREG_HOST", default="127.0.0.1", show_default=True)
-@click.option("--port", envvar="MODELREG_PORT", default=8080, show_default=True, type=int)
-@click.option("--workers", envvar="MODELREG_WORKERS", default=1, show_default=True, type=int)
-@click.option(
-    "--migrate/--no-migrate",
-    envvar="MODELREG_MIGRATE_ON_START",
-    default=True,
-    show_default=True,
-    help="Apply database migrations at start",
-)
-@click.option("--log-level", envvar="MODELREG_LOG_LEVEL", default="info", show_default=True)
-def serve(
-    database_url: str | None, host: str, port: int, workers: int, migrate: bool, log_level: str
-) -> None:
-    """Serve the REST API (both /api/model_registry/v1 and /v1alpha3)."""
-    import os
+class SettingsCommand(click.Command):
+    """A command whose options are the server settings."""
 
-    import uvicorn
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        if not self.params:
+            self.params = settings_options()
+        return super().get_params(ctx)
 
-    if database_url:
-        os.environ["MODELREG_DATABASE_URL"] = database_url
-    os.environ["MODELREG_MIGRATE_ON_START"] = "true" if migrate else "false"
-    settings = _settings()  # a bad setting is one line here, not a traceback in a worker
-    from modelreg.server import supervisor
 
-    supervised = workers > 1 and supervisor.reuse_port_supported()
-    if supervised:
-        try:
-            supervisor.check_port(host, port)
-        except OSError as exc:  # the port is taken, or the address is not ours
-            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}", 2) from None
-    if migrate and workers > 1:
-        # Migrate once here rather than racing in every worker.
-        from modelreg.storage.store import Store
+def settings_options() -> list[click.Parameter]:
+    from modelreg.config import Settings
 
-        store = Store.from_url(settings.database_url)
-        store.bootstrap(migrate=True)
-        store.dispose()
-        os.environ["MODELREG_MIGRATE_ON_START"] = "false"
-    if supervised:
-        from modelreg.errors import InvalidArgument
-        from modelreg.storage.engine import sqlite_file
+    return [_option(name, field) for name, field in Settings.model_fields.items()]
 
-        try:
-            sqlite_path = sqlite_file(settings.database_url)
-        except InvalidArgument as exc:
-            raise CliError(str(exc), 2) from None
-        supervisor.exec_supervisor(host, port, workers, log_level, sqlite_path)
-    from modelreg.server.http_protocol import http_protocol
 
-    uvicorn.run(
-        "modelreg.server.asgi:app",
-        http=http_protocol(),
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,
+def _option(name: str, field: FieldInfo) -> click.Option:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    flag = str(extra.get("flag", name)).replace("_", "-")
+    kind = next(
+        arg
+        for arg in typing.get_args(field.annotation) or [field.annotation]
+        if arg is not types.NoneType
+    )
+    return click.Option(
+        [f"--{flag}/--no-{flag}" if kind is bool else f"--{flag}", name],
+        type=kind,
+        default=field.default,
+        show_default=True,
+        envvar=f"MODELREG_{name.upper()}",
+        show_envvar=True,
+        help=field.description,
     )
 
 
-def _settings() -> Settings:
+@click.command(cls=SettingsCommand)
+def serve(**given: Any) -> None:
+    """Serve the REST API (both /api/model_registry/v1 and /v1alpha3)."""
+    settings = _settings(given)
+    from modelreg.server.launch import LaunchError, serve
+
+    try:
+        serve(settings)
+    except LaunchError as exc:
+        raise CliError(str(exc), 2) from None
+
+
+def _settings(given: dict[str, Any]) -> Settings:
+    """The settings (click has read the flags and variables, Settings checks the values),
+    or one line naming a bad one rather than a traceback in a worker."""
     from pydantic import ValidationError
 
     from modelreg.config import Settings
 
     try:
-        return Settings()
+        return Settings(**given)
     except ValidationError as exc:
         problems = "; ".join(
             f"MODELREG_{'_'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -60,22 +60,26 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         cached_entities=settings.cached_entities,
     )
 
+    # Network databases: requests run in threads, so that one worker overlaps its requests'
+    # waits on the database and a slow statement holds up only its own request. SQLite:
+    # on the event loop, one at a time (routing.py): its statements take microseconds, and
+    # more threads would only contend for the interpreter lock.
+    threads = settings.threads_for(store.dialect)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # One attempt before serving, so a healthy database is ready for the first request;
         # otherwise serve 503s and keep trying in the background.
-        # Threads beyond what requests use would only fight over the interpreter lock;
-        # the health probes keep one even when requests run on the loop.
-        to_thread.current_default_thread_limiter().total_tokens = max(settings.request_threads, 1)
+        # The request threads (health probes have a limiter of their own).
+        to_thread.current_default_thread_limiter().total_tokens = max(threads, 1)
         stop = threading.Event()
         if not _try_start(app, store, settings):
             threading.Thread(
                 target=_keep_trying, args=(app, store, settings, stop), daemon=True
             ).start()
-        # requests on the loop: this thread runs them one at a time (routing.py)
-        kept = store.connection_kept() if settings.request_threads == 0 else nullcontext()
         try:
-            with kept:
+            # each thread running requests (the loop's, or each request thread) keeps one
+            with store.connection_kept():
                 yield
         finally:
             stop.set()
@@ -91,12 +95,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.ready = False
     app.state.start_error = None
     app.state.settings = settings
+    app.state.probe_limiter = health.probe_limiter()
     errors.install(app)
     app.include_router(health.router)
     documented: list[BaseRoute] = []
     for position, (api, prefix) in enumerate(PREFIXES.items()):
         options = RouterOptions(
-            offload=settings.request_threads > 0,
+            offload=threads > 0,
             prefix=prefix,
             deprecated=api == "v1alpha3",
             overrides_from=app,

@@ -8,7 +8,7 @@ new connections across them. The sockets are also made with an explicit IPPROTO_
 which asyncio needs before it sets TCP_NODELAY on accepted connections (without it,
 keep-alive responses can wait ~40 ms for a delayed ACK).
 
-Where SO_REUSEPORT is missing (Windows), uvicorn's own supervisor runs instead.
+Without SO_REUSEPORT (Windows) `modelreg serve` refuses `--workers` above 1.
 
 The supervisor is a process of its own, started by `modelreg serve` with `os.execv` once
 the settings are checked and the database migrated: it imports nothing but the standard
@@ -63,30 +63,29 @@ def check_port(host: str, port: int) -> None:
     listening_socket(host, port, shared=False).close()
 
 
-def exec_supervisor(
-    host: str, port: int, workers: int, log_level: str, sqlite_path: str | None = None
-) -> None:
+def exec_supervisor(workers: int, sqlite_path: str | None, *, env: dict[str, str]) -> None:
     """Replace this process with the supervisor (same pid, so signals and process
-    managers keep working). Does not return. `sqlite_path`: a SQLite database file whose
-    WAL the supervisor checkpoints (see sqlite_wal.py)."""
+    managers keep working), in environment `env`, which its workers inherit. Does not
+    return. `sqlite_path`: a SQLite database file whose WAL the supervisor checkpoints
+    (see sqlite_wal.py)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    args = [host, str(port), str(workers), log_level, *([sqlite_path] if sqlite_path else [])]
-    os.execv(sys.executable, [sys.executable, "-m", "modelreg.server.supervisor", *args])
+    args = [str(workers), *([sqlite_path] if sqlite_path else [])]
+    os.execve(sys.executable, [sys.executable, "-m", "modelreg.server.supervisor", *args], env)
 
 
-def run(host: str, port: int, workers: int, log_level: str, sqlite_path: str | None = None) -> None:
+def run(workers: int, sqlite_path: str | None = None) -> None:
     """Start `workers` processes, restart any that dies, stop them all on SIGTERM/SIGINT."""
     stopping = False
     checkpointer = None
+    env = dict(os.environ)
     if sqlite_path is not None:
-        os.environ[CHECKPOINTS_ENV] = BY_SUPERVISOR  # the workers inherit it
+        env[CHECKPOINTS_ENV] = BY_SUPERVISOR
         checkpointer = Checkpointer(sqlite_path)
         checkpointer.start()
 
     def start() -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "modelreg.server.worker", host, str(port), log_level]
-        return subprocess.Popen(command)
+        return subprocess.Popen([sys.executable, "-m", "modelreg.server.worker"], env=env)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
@@ -121,5 +120,5 @@ def run(host: str, port: int, workers: int, log_level: str, sqlite_path: str | N
 
 
 if __name__ == "__main__":
-    host, port, count, level, *sqlite_path = sys.argv[1:]
-    run(host, int(port), int(count), level, *sqlite_path)
+    count, *sqlite_path = sys.argv[1:]
+    run(int(count), *sqlite_path)

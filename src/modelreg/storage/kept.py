@@ -1,16 +1,18 @@
 """One autocommit connection a thread keeps from one request to the next (PostgreSQL).
 
-A worker serves its requests one at a time on its event-loop thread (server/routing.py),
-and on PostgreSQL each read and each one-statement write is a single statement in
-autocommit. Checking a connection out of the pool for it, wrapping it in a SQLAlchemy
-`Connection` and a transaction, and checking it back in cost more than the statement's
-own work in Python: a create's instructions fell by 17% and a get's by 18% with the
-connection kept (bench/instructions.py). The kept connection is pinged after sitting idle,
-as pooled ones are (engine.py), and replaced once it is lost.
+A thread that runs requests (each request thread, or the worker's event loop when they
+run inline; server/app.py) runs one at a time, and on PostgreSQL each read and each
+one-statement write is a single statement in autocommit. Checking a connection out of the
+pool for it, wrapping it in a SQLAlchemy `Connection` and a transaction, and checking it
+back in cost more than the statement's own work in Python: a create's instructions fell by
+17% and a get's by 18% with the connection kept (bench/instructions.py). The kept
+connection is pinged after sitting idle, as pooled ones are (engine.py), and replaced once
+it is lost.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,3 +86,32 @@ def _lost(conn: Connection, exc: DBAPIError) -> bool:
         return True
     dbapi_connection = conn.connection.dbapi_connection
     return _broken(conn) or conn.dialect.is_disconnect(exc.orig, dbapi_connection, None)  # type: ignore[arg-type]
+
+
+class KeptConnections:
+    """The connection each thread keeps, made on its first use. Threads come and go (anyio
+    ends a worker thread idle for 10 s): a thread that has ended no longer uses its
+    connection, so the next thread to make one closes it; `close` closes them all."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._local = threading.local()
+        self._by_thread: dict[threading.Thread, KeptConnection] = {}
+        self._lock = threading.Lock()
+
+    def get(self) -> KeptConnection:
+        kept: KeptConnection | None = getattr(self._local, "kept", None)
+        if kept is None:
+            kept = self._local.kept = KeptConnection(self._engine)
+            with self._lock:
+                ended = [thread for thread in self._by_thread if not thread.is_alive()]
+                for thread in ended:
+                    self._by_thread.pop(thread).close()
+                self._by_thread[threading.current_thread()] = kept
+        return kept
+
+    def close(self) -> None:
+        with self._lock:
+            kept, self._by_thread = list(self._by_thread.values()), {}
+        for each in kept:
+            each.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -29,7 +29,7 @@ from .engine import (
     sqlite_file,
 )
 from .entity_cache import EntityCache
-from .kept import KeptConnection
+from .kept import KeptConnections
 from .migrations import HEAD
 from .plan_choices import PlanChoices
 from .repository import Repository
@@ -72,7 +72,7 @@ class Store:
             (False, True): autocommit,
             (True, True): autocommit.execution_options(**writes),
         }
-        self._threads = threading.local()  # `kept`: a thread's KeptConnection
+        self._kept: KeptConnections | None = None  # while `connection_kept`
         self.types = TypeRegistry()
         self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
         self.plans = PlanChoices()
@@ -140,7 +140,7 @@ class Store:
             except Conflict:
                 if not write or attempt >= RETRYABLE_ATTEMPTS:
                     raise
-                time.sleep(0.01 * 2**attempt)
+                _back_off(attempt)
             except ConnectionLost:
                 if write or attempt > 1:
                     raise
@@ -213,9 +213,9 @@ class Store:
         # PostgreSQL: under READ COMMITTED every statement takes its own snapshot, so a read
         # transaction adds nothing but BEGIN and COMMIT: two round trips per request.
         autocommit = one_statement or not write
-        kept: KeptConnection | None = getattr(self._threads, "kept", None) if autocommit else None
-        if kept is not None:
-            with self._translated(), kept.use() as conn:
+        kept = self._kept
+        if kept is not None and autocommit:
+            with self._translated(), kept.get().use() as conn:
                 yield Repository(conn, self.types, None if write else self.cache, self.plans)
             return
         source = self._sources[write, autocommit]
@@ -227,18 +227,18 @@ class Store:
 
     @contextmanager
     def connection_kept(self) -> Iterator[None]:
-        """While inside, the calling thread keeps one autocommit connection for its reads
-        and one-statement writes instead of taking one from the pool for each (kept.py);
-        for a thread that runs one request at a time. A no-op off PostgreSQL."""
+        """While inside, each thread that runs reads and one-statement writes keeps one
+        autocommit connection for them instead of taking one from the pool each time
+        (kept.py); for threads that run one request at a time. A no-op off PostgreSQL."""
         if self.autocommit_engine is None:
             yield
             return
-        outer = getattr(self._threads, "kept", None)  # an app started inside another's
-        kept = self._threads.kept = KeptConnection(self.autocommit_engine)
+        outer = self._kept  # an app started inside another's
+        kept = self._kept = KeptConnections(self.autocommit_engine)
         try:
             yield
         finally:
-            self._threads.kept = outer
+            self._kept = outer
             kept.close()
 
     def ping(self) -> None:
@@ -276,6 +276,17 @@ class Store:
             if known is None:
                 raise
             raise known from None
+
+
+def _back_off(attempt: int) -> None:
+    """Pause before a write is sent again, but never on an event loop's thread (requests
+    run there on SQLite): a sleep would stall every connection of the worker. SQLite's
+    writers have already waited their turn (sqlite_writers.py, then the busy timeout) when
+    a write fails as locked, so there the retry goes at once and waits in that queue."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # a thread of its own: nothing else waits on it
+        time.sleep(0.01 * 2**attempt)
 
 
 class ConnectionLost(Unavailable):

@@ -1,9 +1,17 @@
-"""Readiness and liveness probes, on the paths upstream's manifests use."""
+"""Readiness and liveness probes, on the paths upstream's manifests use.
+
+A probe's database check runs in a thread under a limiter of its own (`PROBE_THREADS`,
+app.state.probe_limiter): not on the event loop, where it would wait for the request
+running there, nor behind the request threads, which may all be waiting on a slow
+statement. It takes its connection from the pool of transactions, which request threads
+use only for multi-statement writes.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -12,6 +20,11 @@ from modelreg.errors import ModelRegError
 from ..responses import JsonResponse
 
 router = APIRouter(tags=["Health"])
+PROBE_THREADS = 2  # a second probe need not wait for one stuck on an unreachable database
+
+
+def probe_limiter() -> CapacityLimiter:
+    return CapacityLimiter(PROBE_THREADS)
 
 
 def _report(request: Request, checks: dict[str, str | None]) -> Response:
@@ -29,10 +42,15 @@ def _report(request: Request, checks: dict[str, str | None]) -> Response:
     return PlainTextResponse(failed or "OK", status_code=status)
 
 
-def _database_check(request: Request) -> str | None:
-    store = getattr(request.app.state, "store", None)
+async def _database_check(request: Request) -> str | None:
+    state = request.app.state
+    store = getattr(state, "store", None)
     if store is None:
         return "database not configured"
+    return await to_thread.run_sync(_schema_problem, store, limiter=state.probe_limiter)
+
+
+def _schema_problem(store: Any) -> str | None:
     try:
         return store.schema_problem()  # type: ignore[no-any-return]
     except ModelRegError as exc:
@@ -40,18 +58,18 @@ def _database_check(request: Request) -> str | None:
 
 
 @router.get("/readyz/isDirty", include_in_schema=True)
-def is_dirty(request: Request) -> Response:
+async def is_dirty(request: Request) -> Response:
     """Liveness: the database answers and its schema is fully migrated."""
-    return _report(request, {"database": _database_check(request)})
+    return _report(request, {"database": await _database_check(request)})
 
 
 @router.get("/readyz/health")
-def health(request: Request) -> Response:
+async def health(request: Request) -> Response:
     """Readiness: the registry is initialised and its database answers."""
     ready = bool(getattr(request.app.state, "ready", False))
     not_ready = getattr(request.app.state, "start_error", None) or "not initialised yet"
     checks = {
         "model-registry": None if ready else f"model registry service: {not_ready}",
-        "database": _database_check(request),
+        "database": await _database_check(request),
     }
     return _report(request, checks)
