@@ -10,6 +10,12 @@ hours at 1,000,000 versions); everything measured goes through HTTP.
     .venv/bin/python bench/compare.py --engine sqlite --sizes 1000 100000 1000000
     .venv/bin/python bench/compare.py --engine postgres \\
         --url postgresql://postgres@127.0.0.1:5432/test --sizes 1000 100000 1000000
+    .venv/bin/python bench/compare.py --engine mysql \\
+        --url mysql://root@127.0.0.1:3306/test --sizes 1000 100000 1000000
+
+On MySQL/MariaDB modelreg opens the databases with the driver the URL names (a bare
+`mysql://` gets PyMySQL, `mysql+mysqldb://` mysqlclient); MLflow always gets PyMySQL, the
+driver its documentation names. Each system's databases are created on that server.
 
 Writes bench/results/compare-<engine>.json; bench/plot.py turns it into tables and plots.
 """
@@ -126,14 +132,14 @@ def measure(
     for system in systems:  # warm caches and connection pools; not recorded
         for op in READS:
             loadgen.run(system.base_url, variants[system.name][op], 1, 1)
-        wait_idle(procs[system.name])
+        wait_idle(procs[system.name], args.idle_limit)
     for run in range(args.runs):
         for op in ops:
             for c in concurrency:
                 for system in systems:
                     found = variants[system.name][op]
                     result = loadgen.run(system.base_url, found, c, args.seconds)
-                    wait_idle(procs[system.name])
+                    wait_idle(procs[system.name], args.idle_limit)
                     slow = result.ops < MIN_OPS
                     if slow and c == 1 and len(found[0]["steps"]) == 1:
                         # Too slow for a timed run: time single requests one by one.
@@ -191,17 +197,19 @@ def machine(engine: str, url: str | None) -> dict[str, Any]:
 
         from modelreg.storage.engine import normalize_url
 
-        eng = create_engine(normalize_url(url or ""))
+        parsed = normalize_url(url or "")
+        eng = create_engine(parsed)
         with eng.connect() as conn:
             info["db_version"] = str(conn.execute(text("SELECT version()")).scalar_one())
         eng.dispose()
+        info["modelreg_driver"] = parsed.get_driver_name()
     return info
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--url", help="server URL for postgres")
+    parser.add_argument("--engine", choices=["sqlite", "postgres", "mysql"], default="sqlite")
+    parser.add_argument("--url", help="server URL for postgres and mysql (MariaDB too)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000, 1_000_000])
     parser.add_argument(
         "--full-sizes",
@@ -222,13 +230,24 @@ def main() -> None:
         default=READS + WRITES,
         help="operations to measure (default: all), e.g. to rerun only the writes",
     )
+    parser.add_argument(
+        "--idle-limit",
+        type=float,
+        default=300,
+        metavar="SECONDS",
+        help="how long to wait after a measurement for the server and the machine to go idle; "
+        "a machine others are busy on never does, so lower it there for a smoke run",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument(
         "--cache", type=Path, default=ROOT / ".cache" / "bench", help="where MLflow's venv goes"
     )
     args = parser.parse_args()
     if args.engine != "sqlite" and not args.url:
-        parser.error(f"--url is needed for {args.engine}, e.g. postgresql://user@host:5432/db")
+        parser.error(
+            f"--url is needed for {args.engine}, e.g. postgresql://user@host:5432/db "
+            "or mysql://user@host:3306/db"
+        )
     loadgen.require_wrk()
     out = args.out or ROOT / "bench" / "results" / f"compare-{args.engine}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -310,12 +329,12 @@ def scale(
             for base_url, proc in servers.values():
                 for op in READS:
                     loadgen.run(base_url, variants[op], 4, 1)
-                wait_idle(proc)
+                wait_idle(proc, args.idle_limit)
             for run in range(args.runs):
                 for op in READS:
                     for workers, (base_url, proc) in servers.items():
                         result = loadgen.run(base_url, variants[op], 16, args.seconds)
-                        wait_idle(proc)
+                        wait_idle(proc, args.idle_limit)
                         row = {"system": "modelreg", "size": size, "workers": workers}
                         record(row | {"op": op, "concurrency": 16, "run": run} | as_row(result))
                         log(f"  workers={workers} run {run} {op:17} {result.ops_per_s:9.1f} ops/s")

@@ -3,7 +3,8 @@
 MLflow runs from a virtualenv of its own (never the project's). This module installs it,
 creates its schema, seeds its registry tables directly with the data the modelreg side seeds,
 starts and stops `mlflow server`, and lists the REST requests of each benchmarked operation.
-`seed` and `operations` need only the project's own packages (SQLAlchemy, psycopg, httpx).
+`seed` and `operations` need only the project's own packages (SQLAlchemy, psycopg or PyMySQL,
+httpx).
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import processes
+from databases import analyze
 from sqlalchemy import MetaData, Table, create_engine, insert, text
 from sqlalchemy.engine import Engine, make_url
+
+from modelreg.storage.engine import normalize_url
 
 # The newest release whose sibling wheels (mlflow-skinny, mlflow-tracing) are all on PyPI
 # here: 3.18.0 is published without them.
@@ -48,7 +52,9 @@ NODELAY_FIX = True
 # timeout. True makes `seed` switch the database to WAL (persistent), for a like-for-like run.
 SQLITE_WAL = False
 
-_EXTRA_PACKAGES = ["psycopg2-binary"]
+# MLflow's own drivers: psycopg2 for PostgreSQL, PyMySQL for MySQL/MariaDB (what MLflow's
+# documentation names for `mysql+pymysql://`).
+_EXTRA_PACKAGES = ["psycopg2-binary", "pymysql"]
 _SCRATCH_DIRS: dict[int, Path] = {}
 # Server environment: no background job runner (huey consumer) beside the web workers, no
 # telemetry; the benchmark measures the registry API only.
@@ -118,18 +124,25 @@ def ensure_installed(cache_dir: Path) -> Path:
 
 
 def _mlflow_url(db_url: str) -> str:
-    """The URL as MLflow's venv can open it (psycopg2 for PostgreSQL)."""
+    """The URL as MLflow's venv can open it (psycopg2 for PostgreSQL, PyMySQL for MySQL)."""
     url = make_url(db_url)
     if url.get_backend_name() in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg2")
+    elif url.get_backend_name() in ("mysql", "mariadb"):
+        url = url.set(drivername="mysql+pymysql")
+        if "charset" not in url.query:
+            url = url.update_query_dict({"charset": "utf8mb4"})
     return url.render_as_string(hide_password=False)
 
 
 def _project_url(db_url: str) -> str:
-    """The URL as the project's venv can open it (psycopg 3 for PostgreSQL)."""
+    """The URL as the project's venv can open it (psycopg 3 for PostgreSQL, the driver
+    modelreg picks for MySQL)."""
     url = make_url(db_url)
     if url.get_backend_name() in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
+    elif url.get_backend_name() in ("mysql", "mariadb"):
+        return normalize_url(db_url).render_as_string(hide_password=False)
     return url.render_as_string(hide_password=False)
 
 
@@ -153,7 +166,8 @@ def prepare_database(db_url: str, mlflow_bin: Path) -> None:
     """Create MLflow's full schema with `mlflow db upgrade` (creates a missing PostgreSQL db).
 
     Takes about 4 s on SQLite. For PostgreSQL the URL may name any driver or none; MLflow
-    gets postgresql+psycopg2.
+    gets postgresql+psycopg2, and mysql+pymysql for MySQL/MariaDB (whose database must exist:
+    bench/databases.py creates it).
     """
     _ensure_postgres_database(db_url)
     env = {**os.environ, **_SERVER_ENV}
@@ -273,8 +287,9 @@ def seed(db_url: str, models: int, versions: int) -> None:
     Model m: `model-{m}`, tags team/task/owner. Version n: model n % models, version
     n // models + 1, source s3://bench/model-{m}/{k}/model.onnx, READY, stage "None", tags
     framework/accuracy/run. Then ANALYZE. Expects the empty schema of `prepare_database`.
-    PostgreSQL loads with COPY (1,000,000 versions: about a minute), SQLite with executemany
-    in batches of BATCH versions.
+    PostgreSQL loads with COPY (1,000,000 versions: about a minute), SQLite and MySQL with
+    executemany in batches of BATCH versions (PyMySQL and mysqlclient send each batch as
+    multi-row INSERTs).
     """
     engine = create_engine(_project_url(db_url))
     try:
@@ -290,8 +305,11 @@ def seed(db_url: str, models: int, versions: int) -> None:
             _load_postgres(engine, tables, batches)
         else:
             _load_executemany(engine, tables, batches)
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+        if engine.dialect.name in ("mysql", "mariadb"):
+            analyze(db_url)  # ANALYZE TABLE, one per table
+        else:
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
         if SQLITE_WAL and engine.dialect.name == "sqlite":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 mode = conn.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()

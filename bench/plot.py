@@ -118,6 +118,9 @@ class Engine:
 
     @property
     def label(self) -> str:
+        versions = " ".join(str(m.get("machine", {}).get("db_version", "")) for m in self.meta)
+        if self.name.lower() == "mysql" and "MariaDB" in versions:
+            return "MariaDB"  # compare.py's `--engine mysql` serves both
         return ENGINE_LABELS.get(self.name.lower(), self.name)
 
     @property
@@ -602,6 +605,8 @@ def md_intro(engine: Engine) -> str:
         hw.append(f"Python {machine['python']}")
     if machine.get("db_version"):
         hw.append(short_db_version(str(machine["db_version"])))
+    if machine.get("modelreg_driver"):
+        hw.append(f"modelreg's driver {machine['modelreg_driver']}")
     if hw:
         parts.append(", ".join(hw))
     when = f" ({', '.join(dates)})" if dates else ""

@@ -22,7 +22,13 @@ _poll = getattr(select, "poll", None)
 
 
 def normalize_url(url: str) -> URL:
-    """Accept the short forms users type and pick the drivers modelreg ships with."""
+    """Accept the short forms users type and pick the drivers modelreg ships with.
+
+    MySQL/MariaDB: a bare `mysql://` gets PyMySQL; a URL may name another synchronous
+    driver SQLAlchemy supports (`mysql+mysqldb://`: mysqlclient). The async ones (asyncmy,
+    aiomysql) do not fit the synchronous engine.
+    """
+    mysql_drivers = ("pymysql", "mysqldb", "mariadbconnector")
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError for unparsable URLs
@@ -31,8 +37,14 @@ def normalize_url(url: str) -> URL:
     if backend in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     elif backend in ("mysql", "mariadb"):
-        parsed = parsed.set(drivername=f"{backend}+pymysql")
-        if "charset" not in parsed.query:
+        driver = parsed.get_driver_name() if "+" in parsed.drivername else "pymysql"
+        if driver not in mysql_drivers:
+            raise InvalidArgument(
+                f"unsupported MySQL driver {driver!r}: use one of {', '.join(mysql_drivers)}"
+            )
+        parsed = parsed.set(drivername=f"{backend}+{driver}")
+        # MariaDB Connector/Python speaks utf8mb4 already and refuses a charset argument
+        if driver != "mariadbconnector" and "charset" not in parsed.query:
             parsed = parsed.update_query_dict({"charset": "utf8mb4"})
     elif backend != "sqlite":
         raise InvalidArgument(f"unsupported database {backend!r}: use sqlite, postgresql or mysql")
