@@ -50,7 +50,7 @@ from .engine import WRITE_OPTION
 from .entity_cache import EntityCache
 from .filter_sql import FilterCompiler, escape_like
 from .page_statements import page_rows
-from .plan_choices import PlanChoices
+from .plans import Plans
 from .prepared import driver_rows
 from .types import TypeRegistry
 
@@ -104,11 +104,12 @@ class Repository:
         self,
         conn: Connection,
         types: TypeRegistry,
-        cache: EntityCache | None = None,
-        plans: PlanChoices | None = None,
+        cache: EntityCache | None,
+        plans: Plans,
     ) -> None:
         """`cache`: records of earlier reads to reuse; only for read transactions.
-        `plans`: how common filter values were found to be, to choose a plan by."""
+        `plans`: the store's compiled statements, their observers, and how common filter
+        values were found to be, to choose a plan by."""
         self.conn = conn
         self.types = types
         self.cache = cache
@@ -175,8 +176,8 @@ class Repository:
                     raise missing(parent_kinds, under)
             elif check and under is not None and not self.exists(parent_kinds, under):
                 raise missing(parent_kinds, under)
-            record.id = st.insert_entity(dialect, table_kind, tuple(values)).insert(
-                self.conn, **values
+            record.id = st.insert_entity(self.plans, table_kind, tuple(values)).insert(
+                self.conn, self.plans, **values
             )
         except IntegrityError as exc:
             raise _conflict(record, exc, child) from None
@@ -184,7 +185,7 @@ class Repository:
         if under is not None:
             link, child_column = st.LINKS[table_kind]
             link_values = {child_column: record.id, st.PARENT_COLUMN[table_kind]: under}
-            st.insert_link(dialect, link).run(self.conn, **link_values)
+            st.insert_link(self.plans, link).run(self.conn, self.plans, **link_values)
         if child is not None:
             suffix = child.name
             child.name = f"{record.id}{suffix}"
@@ -215,8 +216,8 @@ class Repository:
             node = (child.kind.table, tuple(child_values))
             child_params = _tree_params(child, child_values, None)
             params.update({st.CHILD + k: v for k, v in child_params.items()})
-        sql = st.insert_tree_sql(
-            self.conn.dialect,
+        sql = self.plans.sql(
+            st.insert_tree_sql,
             record.kind.table,
             tuple(values),
             under is not None,
@@ -224,7 +225,7 @@ class Repository:
             node,
             show_parent,
         )
-        found = driver_rows(self.conn, sql, params)
+        found = driver_rows(self.conn, self.plans, sql, params)
         if not found:  # only when the parent check found no parent
             raise missing(parent_kinds, under or 0)
         record.id = found[0][0]
@@ -245,14 +246,15 @@ class Repository:
     def update(self, record: Record) -> Record:
         """Rewrite the entity row and all its property rows (name and type never change)."""
         values = self._entity_values(record)
-        dialect = self.conn.dialect
         try:
-            st.update_entity(dialect, record.kind.table, tuple(values)).run(
-                self.conn, entity_id=record.id, **values
+            st.update_entity(self.plans, record.kind.table, tuple(values)).run(
+                self.conn, self.plans, entity_id=record.id, **values
             )
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
-        st.delete_properties(dialect, record.kind.table).run(self.conn, owner_id=record.id)
+        st.delete_properties(self.plans, record.kind.table).run(
+            self.conn, self.plans, owner_id=record.id
+        )
         self._insert_properties(record)
         return record
 
@@ -260,11 +262,11 @@ class Repository:
         """PostgreSQL: `update`, in one statement, only if the stored entity's update time
         is still `stamp`; False (and nothing written) when it is not."""
         values = self._entity_values(record)
-        sql = st.update_unchanged_sql(self.conn.dialect, record.kind.table, tuple(values))
+        sql = self.plans.sql(st.update_unchanged_sql, record.kind.table, tuple(values))
         params = _tree_params(record, values, None)
         params.update(entity_id=record.id, stamp=stamp)
         try:
-            return bool(driver_rows(self.conn, sql, params))
+            return bool(driver_rows(self.conn, self.plans, sql, params))
         except IntegrityError as exc:
             raise _conflict(record, exc) from None
 
@@ -294,8 +296,8 @@ class Repository:
     def attribute(self, context_id: int, artifact_id: int) -> None:
         """Link an existing artifact to a context unless it already is."""
         link = {"context_id": context_id, "artifact_id": artifact_id}
-        if not st.find_attribution(self.conn.dialect).rows(self.conn, **link):
-            st.insert_link(self.conn.dialect, t.attribution).run(self.conn, **link)
+        if not st.find_attribution(self.plans).rows(self.conn, self.plans, **link):
+            st.insert_link(self.plans, t.attribution).run(self.conn, self.plans, **link)
 
     @staticmethod
     def _entity_values(record: Record) -> dict[str, Any]:
@@ -313,7 +315,8 @@ class Repository:
     def _insert_properties(self, record: Record) -> None:
         rows = _property_rows(record)
         if rows:
-            st.insert_properties(self.conn.dialect, record.kind.table).run_many(self.conn, rows)
+            statement = st.insert_properties(self.plans, record.kind.table)
+            statement.run_many(self.conn, self.plans, rows)
 
     # --- reads -------------------------------------------------------------------------
 
@@ -325,8 +328,8 @@ class Repository:
         return found[0] if found else None
 
     def exists(self, kinds: Sequence[Kind], entity_id: int) -> bool:
-        statement = st.exists_by_id(self.conn.dialect, kinds[0].table, self._type_ids(kinds))
-        return bool(statement.rows(self.conn, entity_id=entity_id))
+        statement = st.exists_by_id(self.plans, kinds[0].table, self._type_ids(kinds))
+        return bool(statement.rows(self.conn, self.plans, entity_id=entity_id))
 
     def load(self, kinds: Sequence[Kind], ids: Iterable[int], *, lock: bool = True) -> list[Record]:
         """Records of the given kinds with these ids, in id order."""
@@ -335,10 +338,8 @@ class Repository:
             return []
         locked = self._lock_reads and lock
         if len(id_list) == 1:
-            statement = st.load_one(
-                self.conn.dialect, kinds[0].table, self._type_ids(kinds), locked
-            )
-            found = statement.rows(self.conn, entity_id=id_list[0])
+            statement = st.load_one(self.plans, kinds[0].table, self._type_ids(kinds), locked)
+            found = statement.rows(self.conn, self.plans, entity_id=id_list[0])
             return self._materialise(kinds, found, joined=not locked)
         table = t.ENTITY_TABLES[kinds[0].table.value]
         stmt = self._select(kinds).where(table.c.id.in_(id_list)).order_by(table.c.id)
@@ -357,7 +358,7 @@ class Repository:
         """Records matching stored names exactly (any of them) and/or an external id."""
         if len(names) <= 1:
             statement = st.find(
-                self.conn.dialect,
+                self.plans,
                 kinds[0].table,
                 self._type_ids(kinds),
                 bool(names),
@@ -367,7 +368,7 @@ class Repository:
                 self._lock_reads,
             )
             values = {"name": names[0] if names else None, "external_id": external_id}
-            found = statement.rows(self.conn, parent_id=parent_id, **values)
+            found = statement.rows(self.conn, self.plans, parent_id=parent_id, **values)
             rows = self._materialise(kinds, found, joined=not self._lock_reads)
         else:
             table = t.ENTITY_TABLES[kinds[0].table.value]
@@ -416,6 +417,7 @@ class Repository:
         )
         rows = page_rows(
             self.conn,
+            self.plans,
             self._type_ids(kinds),
             query,
             parent_id,
@@ -531,15 +533,14 @@ class Repository:
         """Whether a property condition matches many rows (a bounded count, index only),
         as counted within the last minute when the store keeps the answers."""
         key = (prop_table, condition)
-        known = None if self.plans is None else self.plans.get(key)
+        known = self.plans.choices.get(key)
         if known is not None:
             return known
         limit = COMMON_MATCHES[self.conn.dialect.name]
         sample = rows.limit(limit).subquery()
         count = self.conn.execute(select(func.count()).select_from(sample)).scalar_one()
         common = int(count) >= limit
-        if self.plans is not None:
-            self.plans.put(key, common)
+        self.plans.choices.put(key, common)
         return common
 
     def _sort_key(self, kinds: Sequence[Kind], order: OrderKey) -> SortKey:
@@ -650,14 +651,14 @@ class Repository:
         # Plain SQL and driver tuples: this runs for every property of every listed entity,
         # and skipping SQLAlchemy's compilation and row processing took a third off it.
         dialect = self.conn.dialect
-        params: tuple[Any, ...] = ids
+        params: dict[str, Any] = {f"o{i}": owner for i, owner in enumerate(ids)}
         count = len(ids)
         if dialect.name == "postgresql":
             # One array parameter: psycopg converts and caches a query of at most 50
             # parameters, and the server prepares it once for every page size.
-            params, count = (list(ids),), 0
-        sql = st.properties_sql(dialect, table_kind, count)
-        _fill_properties(by_id, driver_rows(self.conn, sql, params))
+            params, count = {"o0": list(ids)}, 0
+        sql = self.plans.sql(st.properties_sql, table_kind, count)
+        _fill_properties(by_id, driver_rows(self.conn, self.plans, sql, params))
 
 
 def _fill_properties(by_id: dict[int, list[Record]], rows: Sequence[Sequence[Any]]) -> None:

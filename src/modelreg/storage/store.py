@@ -31,7 +31,7 @@ from .engine import (
 from .entity_cache import EntityCache
 from .kept import KeptConnection
 from .migrations import HEAD
-from .plan_choices import PlanChoices
+from .plans import Plans
 from .repository import Repository
 from .sqlite_writers import SUPPORTED as writer_queues_supported
 from .sqlite_writers import WriterQueue
@@ -75,7 +75,9 @@ class Store:
         self._threads = threading.local()  # `kept`: a thread's KeptConnection
         self.types = TypeRegistry()
         self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
-        self.plans = PlanChoices()
+        self.plans = Plans(engine.dialect)  # compiled statements and who hears them
+        for source in self.engines:
+            self.plans.listen_to(source)
         path = sqlite_file(engine.url.render_as_string(hide_password=False))
         self._writers = (
             WriterQueue(path, SQLITE_BUSY_TIMEOUT_MS / 1000)

@@ -13,9 +13,8 @@ from fastapi.testclient import TestClient
 from modelreg.storage import repository
 from modelreg.storage.plan_choices import PlanChoices
 from modelreg.storage.store import Store
-
-from .conftest import V1
-from .test_query_count import counted
+from tests.conftest import V1
+from tests.storage.heard import counted
 
 
 def _versions(client: TestClient, count: int) -> None:
