@@ -22,6 +22,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.expression import ClauseElement
 
+from .dialects import strategy_of
 from .entity_cache import trim_oldest
 from .page_statements import PageShapes
 from .plan_choices import PlanChoices
@@ -38,6 +39,7 @@ class Plans:
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
+        self.strategy = strategy_of(dialect)
         self.choices = PlanChoices()
         self.pages = PageShapes()
         self.observers: tuple[Observer, ...] = ()

@@ -101,7 +101,7 @@ def driver_cursor(
     # it replaces the connection, and put back when done, so a nested statement makes its
     # own. Not on SQLite: its cursor steps through a SELECT lazily, and one left with rows
     # would keep its read open.
-    info = None if plans.dialect.name == "sqlite" else conn.info
+    info = conn.info if plans.strategy.reuses_cursors else None
     cursor = None if info is None else info.pop(_SPARE_CURSOR, None)
     try:
         if cursor is None:

@@ -54,12 +54,6 @@ from .plans import Plans
 from .prepared import driver_rows
 from .types import TypeRegistry
 
-# On SQLite, a property condition matching at least this many rows is evaluated row by row
-# in page order instead of by collecting its matches (FilterCompiler._property_condition):
-# SQLite's planner has no statistics per value to choose that itself. PostgreSQL and MySQL
-# plan `IN (subquery)` from their statistics, so they get the plain form and no counting
-# query. An equality that drives a page in id order needs neither (FilterCompiler.driver).
-COMMON_MATCHES = {"sqlite": 5000}
 ORDER_COLUMNS = {
     "ID": "id",
     "CREATE_TIME": "create_time_since_epoch",
@@ -114,11 +108,12 @@ class Repository:
         self.types = types
         self.cache = cache
         self.plans = plans
+        self.strategy = plans.strategy
         # Entities read inside a write transaction are about to be rewritten whole (PATCH
         # merges into what was read), so lock them: under READ COMMITTED two concurrent
         # PATCHes of different fields would otherwise each undo the other's. SQLite's
         # BEGIN IMMEDIATE already serialises writers.
-        self._lock_reads = conn.dialect.name != "sqlite" and bool(
+        self._lock_reads = self.strategy.locks_reads and bool(
             conn.get_execution_options().get(WRITE_OPTION, False)
         )
 
@@ -161,10 +156,9 @@ class Repository:
     ) -> Record | None:
         values = self._insert_values(record)
         table_kind = record.kind.table
-        dialect = self.conn.dialect
         check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
         try:
-            if dialect.name == "postgresql":
+            if self.strategy.one_statement_writes:
                 parents = (parent_kinds, check)
                 return self._insert_tree(
                     record, values, under, parents, child, show_parent=show_parent
@@ -176,9 +170,9 @@ class Repository:
                     raise missing(parent_kinds, under)
             elif check and under is not None and not self.exists(parent_kinds, under):
                 raise missing(parent_kinds, under)
-            record.id = st.insert_entity(self.plans, table_kind, tuple(values)).insert(
-                self.conn, self.plans, **values
-            )
+            returning = self.strategy.new_ids_by_returning
+            statement = st.insert_entity(self.plans, table_kind, tuple(values), returning)
+            record.id = statement.insert(self.conn, self.plans, **values)
         except IntegrityError as exc:
             raise _conflict(record, exc, child) from None
         self._insert_properties(record)
@@ -412,7 +406,7 @@ class Repository:
 
         # a filter that is one driving condition compiles the same whatever the data
         driving = self._driver(kinds, parent_id, resolved, sort)
-        data_dependent = self.conn.dialect.name in COMMON_MATCHES and (
+        data_dependent = self.strategy.common_matches is not None and (
             driving is None or driving[1] is not resolved
         )
         rows = page_rows(
@@ -469,7 +463,7 @@ class Repository:
             link, child_column = st.LINKS[kinds[0].table]
             id_column = link.c[child_column]
             of_parent = link.c[st.PARENT_COLUMN[kinds[0].table]] == parent_id
-            if self.conn.dialect.name == "postgresql" and sort.expression is table.c.id:
+            if self.strategy.lateral_children and sort.expression is table.c.id:
                 return self._children_page_pg(stmt, link, id_column, of_parent, query)
             stmt = stmt.join(link, id_column == table.c.id).where(of_parent)
         key, nullable = sort.expression, sort.nullable
@@ -523,9 +517,9 @@ class Repository:
             prop_table,
             owner,
             self.types.id_by_name,
-            self.conn.dialect.name,
+            self.strategy,
             partial(self._is_common, prop_table.name)
-            if self.conn.dialect.name in COMMON_MATCHES
+            if self.strategy.common_matches is not None
             else None,
         )
 
@@ -536,7 +530,8 @@ class Repository:
         known = self.plans.choices.get(key)
         if known is not None:
             return known
-        limit = COMMON_MATCHES[self.conn.dialect.name]
+        limit = self.strategy.common_matches
+        assert limit is not None
         sample = rows.limit(limit).subquery()
         count = self.conn.execute(select(func.count()).select_from(sample)).scalar_one()
         common = int(count) >= limit
@@ -650,10 +645,9 @@ class Repository:
         ids = tuple(by_id)
         # Plain SQL and driver tuples: this runs for every property of every listed entity,
         # and skipping SQLAlchemy's compilation and row processing took a third off it.
-        dialect = self.conn.dialect
         params: dict[str, Any] = {f"o{i}": owner for i, owner in enumerate(ids)}
         count = len(ids)
-        if dialect.name == "postgresql":
+        if self.strategy.owners_as_array:
             # One array parameter: psycopg converts and caches a query of at most 50
             # parameters, and the server prepares it once for every page size.
             params, count = {"o0": list(ids)}, 0

@@ -296,11 +296,13 @@ def update_unchanged_sql(dialect: Dialect, table_kind: Table, columns: tuple[str
 
 
 @prepared
-def insert_entity(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
+def insert_entity(
+    _: Dialect, table_kind: Table, columns: tuple[str, ...], returning: bool
+) -> ClauseElement:
+    """`returning`: the new id comes back as a row (Strategy.new_ids_by_returning)."""
     table = t.ENTITY_TABLES[table_kind.value]
     stmt = insert(table).values({c: bindparam(c) for c in columns})
-    # psycopg has no lastrowid; SQLite and MySQL report the new id without RETURNING.
-    return stmt.returning(table.c.id) if dialect.name == "postgresql" else stmt
+    return stmt.returning(table.c.id) if returning else stmt
 
 
 @prepared
