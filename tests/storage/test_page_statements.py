@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from modelreg.storage import repository
+from modelreg.storage import pages
 from modelreg.storage.store import Store
 from tests.conftest import V1
 
@@ -72,7 +72,7 @@ def test_compiled_pages_are_the_ordinary_pages(
     client: TestClient, models: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     compiled = {(q, str(o)): _pages(client, q, o) for q in QUERIES for o in ORDERS}
-    monkeypatch.setattr(repository, "page_rows", lambda *args, **kwargs: None)
+    monkeypatch.setattr(pages, "page_rows", lambda *args, **kwargs: None)
     ordinary = {(q, str(o)): _pages(client, q, o) for q in QUERIES for o in ORDERS}
     assert compiled == ordinary
 
