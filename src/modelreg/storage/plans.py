@@ -88,7 +88,7 @@ class Plans:
             observer(dbapi_connection, sql, params)
 
     def clear(self) -> None:
-        """Forget what was learnt about the data (the tables were emptied behind our back)."""
+        """Forget the plan choices and page shapes (tests empty the tables behind its back)."""
         self.choices.clear()
         self.pages.clear()
 
