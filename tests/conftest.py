@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, delete, event, text
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
+from modelreg.config import Settings
+from modelreg.server.app import create_app
 from modelreg.storage import tables as t
 from modelreg.storage.engine import normalize_url
 from modelreg.storage.store import Store
+from tests.metadata import MODELS
+
+V1 = "/api/model_registry/v1"
+V1ALPHA3 = "/api/model_registry/v1alpha3"
 
 BACKENDS = {
     "postgres": "MODELREG_TEST_POSTGRES_URL",
@@ -51,19 +57,6 @@ class SharedStore(Store):
 
     def dispose(self) -> None:
         pass
-
-
-@contextmanager
-def listening(store: Store, record: Callable[..., None]) -> Iterator[None]:
-    """`record` hears every statement the store sends (`before_cursor_execute`), on each
-    of its engines."""
-    for engine in store.engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield
-    finally:
-        for engine in store.engines:
-            event.remove(engine, "before_cursor_execute", record)
 
 
 def _backend_params() -> list[object]:
@@ -120,3 +113,35 @@ def store(session_store: Store) -> Iterator[Store]:
     if session_store.cache is not None:  # the rows went behind the registry's back
         session_store.cache.clear()
     session_store.plans.clear()
+
+
+@pytest.fixture(scope="session")
+def session_client(session_store: Store) -> Iterator[TestClient]:
+    """The app in-process over the session's store, through Starlette's test client: one
+    per backend and session (building the app is the slow part)."""
+    shared = SharedStore(session_store)
+    shared.types = session_store.types
+    shared.cache = session_store.cache  # emptied with the tables by the `store` fixture
+    shared.plans = session_store.plans  # so observers of the store hear the app's statements
+    shared.max_request_bytes = session_store.max_request_bytes
+    settings = Settings(database_url=str(session_store.engine.url), migrate_on_start=False)
+    app = create_app(settings, shared)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def client(session_client: TestClient, store: Store) -> TestClient:
+    """The app, with every entity row deleted after the test."""
+    return session_client
+
+
+@pytest.fixture
+def models(client: TestClient) -> dict[str, str]:
+    """The registered models of `tests.metadata.MODELS`, by name."""
+    ids = {}
+    for name, fields in MODELS.items():
+        response = client.post(f"{V1}/registered_models", json={"name": name, **fields})
+        assert response.status_code == 201, response.text
+        ids[name] = response.json()["id"]
+    return ids

@@ -7,67 +7,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.metadata import d
+
 from .conftest import V1
-
-
-def s(v: str) -> dict[str, Any]:
-    return {"metadataType": "MetadataStringValue", "string_value": v}
-
-
-def i(v: int) -> dict[str, Any]:
-    return {"metadataType": "MetadataIntValue", "int_value": str(v)}
-
-
-def d(v: float) -> dict[str, Any]:
-    return {"metadataType": "MetadataDoubleValue", "double_value": v}
-
-
-def b(v: bool) -> dict[str, Any]:
-    return {"metadataType": "MetadataBoolValue", "bool_value": v}
-
-
-MODELS = {
-    "alpha": {
-        "owner": "ann",
-        "customProperties": {
-            "framework": s("pytorch"),
-            "epochs": i(10),
-            "accuracy": d(0.91),
-            "prod": b(True),
-            "mlflow.source.type": s("notebook"),
-        },
-    },
-    "beta": {
-        "owner": "bob",
-        "state": "ARCHIVED",
-        "customProperties": {
-            "framework": s("tensorflow"),
-            "epochs": i(20),
-            "accuracy": d(0.97),
-            "prod": b(False),
-        },
-    },
-    "Gamma's": {
-        "owner": "ann",
-        "description": "NLP model",
-        "customProperties": {
-            "framework": s("PyTorch"),
-            "accuracy": d(0.5),
-            "custom-metric": d(0.85),
-        },
-    },
-    "delta_100%": {"customProperties": {"epochs": i(5)}},
-}
-
-
-@pytest.fixture
-def models(client: TestClient) -> dict[str, str]:
-    ids = {}
-    for name, fields in MODELS.items():
-        response = client.post(f"{V1}/registered_models", json={"name": name, **fields})
-        assert response.status_code == 201, response.text
-        ids[name] = response.json()["id"]
-    return ids
 
 
 def names(client: TestClient, path: str, query: str, **params: Any) -> list[str]:

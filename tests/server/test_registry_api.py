@@ -9,23 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import V1, V1ALPHA3
+from tests.metadata import EVERY_KIND
 
-EVERY_KIND = {
-    "s": {"metadataType": "MetadataStringValue", "string_value": "text ✓"},
-    "i": {"metadataType": "MetadataIntValue", "int_value": "-9223372036854775808"},
-    "d": {"metadataType": "MetadataDoubleValue", "double_value": 0.1},
-    "b": {"metadataType": "MetadataBoolValue", "bool_value": False},
-    "st": {
-        "metadataType": "MetadataStructValue",
-        "struct_value": base64.b64encode(b'{"k":[1,2.5,"x",null,true],"n":{"m":{}}}').decode(),
-    },
-    "p": {
-        "metadataType": "MetadataProtoValue",
-        "type": "type.googleapis.com/google.protobuf.StringValue",
-        "proto_value": base64.b64encode(b"\n\x02hi").decode(),
-    },
-}
+from .conftest import V1, V1ALPHA3
 
 
 def _model(client: TestClient, name: str = "m", **fields: Any) -> dict[str, Any]:

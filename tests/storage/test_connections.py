@@ -90,15 +90,16 @@ def test_a_connection_cut_inside_a_transaction_is_discarded_and_the_next_one_wor
     """Statements run on the driver's own cursor (prepared.py): a lost connection must
     still surface as unavailable and leave the pool, as it does through SQLAlchemy.
     (PyMySQL reports a closed connection as an InterfaceError, not an OperationalError.)"""
-    exists = st.exists_by_id(server_store.engine.dialect, REGISTERED_MODEL.table, (1,))
+    plans = server_store.plans
+    exists = st.exists_by_id(plans, REGISTERED_MODEL.table, (1,))
     with pytest.raises(Unavailable), server_store.transaction(write=write) as repo:
         if cut == "server ends it":
             _kill(server_store, _backend_id_on(repo.conn))
         else:
             repo.conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
-        exists.rows(repo.conn, entity_id=1)
+        exists.rows(repo.conn, plans, entity_id=1)
     with server_store.transaction(write=False) as repo:
-        assert not exists.rows(repo.conn, entity_id=1)
+        assert not exists.rows(repo.conn, plans, entity_id=1)
 
 
 @pytest.mark.parametrize("kept", [False, True], ids=["pooled", "kept"])
@@ -255,13 +256,14 @@ def test_statements_on_one_connection_share_a_cursor_and_a_nested_one_gets_its_o
 ) -> None:
     with server_store.transaction(write=True) as repo:
         conn = repo.conn
-        with driver_cursor(conn, "SELECT 1", {}) as first:
-            with driver_cursor(conn, "SELECT 2", {}) as nested:
+        plans = server_store.plans
+        with driver_cursor(conn, plans, "SELECT 1", {}) as first:
+            with driver_cursor(conn, plans, "SELECT 2", {}) as nested:
                 assert nested is not first
                 assert nested.fetchall()[0][0] == 2
             assert first.fetchall()[0][0] == 1  # the nested statement left its rows alone
-        assert driver_rows(conn, "SELECT 3", {})[0][0] == 3
-        with driver_cursor(conn, "SELECT 4", {}) as again:
+        assert driver_rows(conn, plans, "SELECT 3", {})[0][0] == 3
+        with driver_cursor(conn, plans, "SELECT 4", {}) as again:
             assert again in (first, nested)
             assert again.fetchall()[0][0] == 4
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from modelreg.sqlite_wal import (
+from modelreg.storage.engine import make_engine, sqlite_file
+from modelreg.storage.sqlite_wal import (
     BY_SUPERVISOR,
     CHECKPOINTS_ENV,
     WORKER_AUTOCHECKPOINT_PAGES,
     Checkpointer,
 )
-from modelreg.storage.engine import make_engine, sqlite_file
 
 
 def _writer(path: Path) -> sqlite3.Connection:

@@ -27,7 +27,7 @@ import sys
 import time
 from types import FrameType
 
-from modelreg.sqlite_wal import BY_SUPERVISOR, CHECKPOINTS_ENV, Checkpointer
+from modelreg.storage.sqlite_wal import BY_SUPERVISOR, CHECKPOINTS_ENV, Checkpointer
 
 BACKLOG = 2048
 RESTART_PAUSE_S = 1.0

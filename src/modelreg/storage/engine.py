@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import select
+import socket
 import time
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,12 +15,15 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 from modelreg.errors import InvalidArgument
-from modelreg.sqlite_wal import BY_SUPERVISOR, CHECKPOINTS_ENV, WORKER_AUTOCHECKPOINT_PAGES
+
+from .sqlite_wal import BY_SUPERVISOR, CHECKPOINTS_ENV, WORKER_AUTOCHECKPOINT_PAGES
 
 WRITE_OPTION = "modelreg_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PING_AFTER_IDLE_S = 10.0
 _poll = getattr(select, "poll", None)
+# PyMySQL connections by the socket we opened for them (PyMySQL has no public accessor)
+_SOCKETS: weakref.WeakKeyDictionary[Any, socket.socket] = weakref.WeakKeyDictionary()
 
 
 def normalize_url(url: str) -> URL:
@@ -87,8 +92,44 @@ def _server_engine(url: URL, pool_size: int, echo: bool, **kwargs: Any) -> Engin
     engine = create_engine(
         url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=3600, echo=echo, **kwargs
     )
+    if url.get_backend_name() in ("mysql", "mariadb"):
+        _own_sockets(engine)
     _ping_when_idle(engine)
     return engine
+
+
+def _own_sockets(engine: Engine) -> None:
+    """Open each PyMySQL connection's socket ourselves and hand it to the driver (its
+    public `defer_connect` and `connect(sock)`), so we can poll it as psycopg's `fileno()`
+    lets us poll PostgreSQL's (`_unread`)."""
+
+    @event.listens_for(engine, "do_connect")
+    def _on_do_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        connection = dialect.loaded_dbapi.connect(*cargs, **cparams, defer_connect=True)
+        sock = _open_socket(cparams)
+        try:
+            connection.connect(sock)
+        except BaseException:
+            sock.close()
+            raise
+        _SOCKETS[connection] = sock
+        return connection
+
+
+def _open_socket(cparams: dict[str, Any]) -> socket.socket:
+    """A socket to the server as PyMySQL would open it itself."""
+    timeout = cparams.get("connect_timeout", 10)
+    path = cparams.get("unix_socket")
+    if path:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        sock.connect(path)
+        return sock
+    address = (cparams.get("host") or "localhost", int(cparams.get("port") or 3306))
+    sock = socket.create_connection(address, timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    return sock
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -143,10 +184,10 @@ def _socket_fd(dbapi_connection: Any) -> int | None:
     fileno = getattr(dbapi_connection, "fileno", None)  # psycopg
     if fileno is not None:
         return int(fileno())
-    if not hasattr(dbapi_connection, "_sock"):
-        return None
-    sock = dbapi_connection._sock  # PyMySQL has no public accessor
-    return -1 if sock is None else int(sock.fileno())
+    # PyMySQL closes the socket once the connection is lost (fileno -1 then); so does a
+    # TLS connection, which takes the socket over: those are pinged before each use.
+    sock = _SOCKETS.get(dbapi_connection)
+    return None if sock is None else sock.fileno()
 
 
 def ping(dbapi_connection: Any) -> None:
@@ -166,7 +207,8 @@ def _sqlite_engine(url: URL, echo: bool, pool_size: int) -> Engine:
         # Overflow connections are closed on return and reopened (pragmas and all) on the
         # next burst, so keep as many as the server has worker threads.
         kwargs.update(pool_size=pool_size, max_overflow=pool_size)
-    engine = create_engine(url, echo=echo, **kwargs)
+    # named parameters: prepared.py passes each statement's values as a dict
+    engine = create_engine(url, echo=echo, paramstyle="named", **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -39,9 +39,10 @@ from modelreg.domain.filters.resolve import (
 from modelreg.domain.kinds import ARTIFACT_KIND_BY_TYPE
 from modelreg.errors import InvalidArgument
 
+from .dialects import SQLITE, Strategy
+
 LIKE_ESCAPE = "\\"
 PG_PREFIX = 255
-DRIVING_DIALECTS = ("sqlite", "postgresql")
 
 
 def escape_like(text: str) -> str:
@@ -116,10 +117,10 @@ class FilterCompiler:
         prop_table: Table,
         owner: str,
         type_id_of: Callable[[str], int],
-        dialect: str = "sqlite",
+        strategy: Strategy = SQLITE,
         is_common: Callable[[Condition, Select[Any]], bool] | None = None,
     ) -> None:
-        self.dialect = dialect
+        self.strategy = strategy
         self.is_common = is_common
         self.table = table
         self.props = prop_table
@@ -154,7 +155,7 @@ class FilterCompiler:
         for a value 20,000 versions share). MySQL's string index holds a prefix of the
         value, so it keeps the plain form.
         """
-        if self.dialect not in DRIVING_DIALECTS:
+        if not self.strategy.drives_pages:
             return None
         operands = node.operands if isinstance(node, Conjunction) else (node,)
         for operand in operands:
@@ -278,7 +279,7 @@ class FilterCompiler:
     ) -> ColumnElement[bool]:
         """`node` on a row of the property table (or of `props`, an alias of it)."""
         props = self.props if props is None else props
-        if self.dialect == "sqlite":
+        if self.strategy.partial_value_indexes:
             # SQLite uses a partial value index (migration 0009) only where the query
             # compares the column itself or says it is not NULL; ILIKE's lower() and the
             # CAST below do neither. No comparison matches NULL, so the answer is the same.
@@ -290,7 +291,8 @@ class FilterCompiler:
         if node.target.numeric_text:
             return _compare(cast(props.c[column], BigInteger), node.op, node.value)
         match = _compare(props.c[column], node.op, node.value)
-        if self.dialect == "postgresql" and column == "string_value" and node.op in ("=", "IN"):
+        is_string_match = column == "string_value" and node.op in ("=", "IN")
+        if self.strategy.string_prefix_index and is_string_match:
             # lets PostgreSQL use the left(string_value, 255) expression index (migration
             # 0003); the length is a literal, or a prepared statement's generic plan (one
             # for every value) would not match the index and PostgreSQL would plan anew

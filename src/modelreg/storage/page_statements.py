@@ -11,7 +11,8 @@ A shape qualifies only when every value reaches the SQL as itself: a value the s
 builder transforms (a LIKE pattern made from a name, a prefix cut from a long string, an
 IN list, an artifact type looked up as an id) is not found again, and that shape is built
 the ordinary way from then on. So are filters whose statement depends on the data (on
-SQLite, how many rows a property condition matches).
+SQLite, how many rows a property condition matches). The shapes are the store's own
+(plans.py), least recently used dropped past MAX_SHAPES.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select
 from sqlalchemy.engine import Dialect
@@ -38,6 +39,9 @@ from modelreg.domain.filters.resolve import (
 from modelreg.domain.paging import Cursor, ListQuery
 
 from .prepared import Prepared
+
+if TYPE_CHECKING:
+    from .plans import Plans
 
 MARK = "\x00modelreg-stand-in-"
 MAX_SHAPES = 256
@@ -88,12 +92,42 @@ class _StandIns:
         return False
 
 
-_SHAPES: OrderedDict[Hashable, _Compiled | None] = OrderedDict()
-_SHAPES_LOCK = threading.Lock()  # with MODELREG_REQUEST_THREADS, threads share the cache
+class PageShapes:
+    """The compiled statements of a store's page shapes; None for a shape that does not
+    qualify. The least recently used go first."""
+
+    def __init__(self, capacity: int = MAX_SHAPES) -> None:
+        self.capacity = capacity
+        self._shapes: OrderedDict[Hashable, _Compiled | None] = OrderedDict()
+        self._lock = threading.Lock()  # with MODELREG_REQUEST_THREADS, threads share it
+
+    def get(self, key: Hashable) -> tuple[bool, _Compiled | None]:
+        """Whether the shape is known, and its statement."""
+        with self._lock:
+            known = key in self._shapes
+            if known:
+                self._shapes.move_to_end(key)
+            return known, self._shapes.get(key)
+
+    def put(self, key: Hashable, compiled: _Compiled | None) -> None:
+        with self._lock:
+            self._shapes[key] = compiled
+            if len(self._shapes) > self.capacity:
+                self._shapes.popitem(last=False)
+
+    def compiled(self) -> list[_Compiled | None]:
+        """Every shape's statement (for tests)."""
+        with self._lock:
+            return list(self._shapes.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._shapes.clear()
 
 
 def page_rows(
     conn: Connection,
+    plans: Plans,
     type_ids: tuple[int, ...],
     query: ListQuery,
     parent_id: int | None,
@@ -109,27 +143,19 @@ def page_rows(
         shape = _shape(query, parent_id, resolved, stand_ins, data_dependent=data_dependent)
     except _Unfit:
         return None
-    dialect = conn.dialect
-    key = (dialect, type_ids, shape)
-    with _SHAPES_LOCK:
-        known = key in _SHAPES
-        compiled = _SHAPES.get(key)
-        if known:
-            _SHAPES.move_to_end(key)
+    key = (type_ids, shape)
+    known, compiled = plans.pages.get(key)
     if not known:
         try:
-            compiled = _compile(build, dialect, query, parent_id, resolved, stand_ins)
+            compiled = _compile(build, plans.dialect, query, parent_id, resolved, stand_ins)
         except Exception:  # the ordinary build reports what is wrong
             return None
-        with _SHAPES_LOCK:
-            _SHAPES[key] = compiled
-            if len(_SHAPES) > MAX_SHAPES:
-                _SHAPES.popitem(last=False)
+        plans.pages.put(key, compiled)
     if compiled is None:
         return None
     real = stand_ins.real
     values = {name: real[index] for name, index in compiled.slots}
-    return compiled.prepared.rows(conn, **values)
+    return compiled.prepared.rows(conn, plans, **values)
 
 
 def _shape(
@@ -179,7 +205,7 @@ def _filter_shape(node: Resolved, stand_ins: _StandIns, data_dependent: bool) ->
         if isinstance(target, PropertyTarget) and data_dependent:
             raise _Unfit
         if isinstance(node.value, tuple):
-            raise _Unfit  # IN lists compile to expanding parameters
+            raise _Unfit  # an IN list's length is part of its SQL
         return ("=", target, node.op, _value_shape(node.value, stand_ins))
     if isinstance(node, Missing):
         return ("missing", node.target)
@@ -212,8 +238,6 @@ def _compile(
         return None
     stand_in_query = replace(query, cursor=cursor)
     prepared = Prepared.compile(build(stand_in_query, parent, filters), dialect)
-    if "POSTCOMPILE" in prepared.sql:  # expanding parameters need SQLAlchemy at run time
-        return None
     positions = {made: index for index, made in enumerate(substitute.made)}
     slots = []
     for name, value in prepared.fixed.items():

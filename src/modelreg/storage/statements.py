@@ -1,12 +1,12 @@
 """The SQL of the hot reads and writes, and the MLMD layout facts it is built from.
 
-Each `@prepared` builder returns a Core statement for one dialect and shape; it is
-compiled once and then run as the driver's SQL (prepared.py).
+Each `@prepared` builder returns a Core statement for one dialect and shape; a store
+compiles it once and then runs it as the driver's SQL (prepared.py). The `*_sql`
+functions write SQL text by hand; a store makes each once too (`Plans.sql`).
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -73,7 +73,6 @@ CHILD = "child_"
 """Prefix of the child's CTEs and parameters in `insert_tree_sql`."""
 
 
-@functools.lru_cache(maxsize=64)
 def insert_tree_sql(
     dialect: Dialect,
     table_kind: Table,
@@ -189,16 +188,19 @@ def _json_rows(dialect: Dialect, prop_table: SqlTable, columns: tuple[str, ...],
     return f"json_to_recordset(%({param})s::JSON) AS p({typed})"
 
 
-@functools.lru_cache(maxsize=256)
 def properties_sql(dialect: Dialect, table_kind: Table, count: int) -> str:
-    """SELECT the properties of `count` owners, in the driver's placeholder style; on
-    PostgreSQL (`count` 0) of the owners in one array parameter."""
+    """SELECT the properties of `count` owners, parameters `o0`, `o1`...; on PostgreSQL
+    (`count` 0) of the owners in one array parameter, `o0`."""
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(c) for c in (owner, *PROPERTY_COLUMNS))
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    match = f"= ANY({mark})" if count == 0 else f"IN ({', '.join([mark] * count)})"
+    marks = [_placeholder(dialect, f"o{i}") for i in range(count or 1)]
+    match = f"= ANY({marks[0]})" if count == 0 else f"IN ({', '.join(marks)})"
     return f"SELECT {columns} FROM {quote(prop_table.name)} WHERE {quote(owner)} {match}"
+
+
+def _placeholder(dialect: Dialect, name: str) -> str:
+    return f":{name}" if dialect.paramstyle == "named" else f"%({name})s"
 
 
 def type_match(
@@ -262,7 +264,6 @@ def with_properties(table_kind: Table, entities: Select[Any]) -> Select[Any]:
     )
 
 
-@functools.lru_cache(maxsize=64)
 def update_unchanged_sql(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> str:
     """PostgreSQL: rewrite an entity row and its property rows in one statement, only if
     its update time is still `%(stamp)s` (what the caller read); returns its id, or no
@@ -295,11 +296,13 @@ def update_unchanged_sql(dialect: Dialect, table_kind: Table, columns: tuple[str
 
 
 @prepared
-def insert_entity(dialect: Dialect, table_kind: Table, columns: tuple[str, ...]) -> ClauseElement:
+def insert_entity(
+    _: Dialect, table_kind: Table, columns: tuple[str, ...], returning: bool
+) -> ClauseElement:
+    """`returning`: the new id comes back as a row (Strategy.new_ids_by_returning)."""
     table = t.ENTITY_TABLES[table_kind.value]
     stmt = insert(table).values({c: bindparam(c) for c in columns})
-    # psycopg has no lastrowid; SQLite and MySQL report the new id without RETURNING.
-    return stmt.returning(table.c.id) if dialect.name == "postgresql" else stmt
+    return stmt.returning(table.c.id) if returning else stmt
 
 
 @prepared

@@ -31,7 +31,7 @@ from .engine import (
 from .entity_cache import EntityCache
 from .kept import KeptConnections
 from .migrations import HEAD
-from .plan_choices import PlanChoices
+from .plans import Plans
 from .repository import Repository
 from .sqlite_writers import SUPPORTED as writer_queues_supported
 from .sqlite_writers import WriterQueue
@@ -60,10 +60,13 @@ class Store:
         the one-statement writes; without it they switch `engine`'s connections."""
         self.engine = engine
         self.autocommit_engine = autocommit_engine
+        self.plans = Plans(engine.dialect)  # compiled statements and who hears them
+        for source in self.engines:
+            self.plans.listen_to(source)
         # The connection sources of `transaction`, by (write, autocommit); the options are
         # set once here rather than on every request's connection.
         autocommit = engine
-        if engine.dialect.name == "postgresql":
+        if self.plans.strategy.one_statement_writes:
             autocommit = autocommit_engine or engine.execution_options(isolation_level="AUTOCOMMIT")
         writes = {WRITE_OPTION: True}
         self._sources = {
@@ -75,7 +78,6 @@ class Store:
         self._kept: KeptConnections | None = None  # while `connection_kept`
         self.types = TypeRegistry()
         self.cache = EntityCache(cached_entities) if cached_entities > 0 else None
-        self.plans = PlanChoices()
         path = sqlite_file(engine.url.render_as_string(hide_password=False))
         self._writers = (
             WriterQueue(path, SQLITE_BUSY_TIMEOUT_MS / 1000)
@@ -109,19 +111,19 @@ class Store:
         """Migrate (optionally), then create the registry types and load their ids."""
         writes = self._sources[True, False]
         with self._translated(), _schema_missing_is_unavailable(), writes.connect() as conn:
-            with conn.begin(), _bootstrap_lock(conn):
+            strategy = self.plans.strategy
+            with conn.begin(), _bootstrap_lock(conn, strategy.bootstrap_lock):
                 if migrate:
                     from .migrate import upgrade_on  # local: alembic is only needed here
 
                     upgrade_on(conn)
                 seed_types(conn)
-                if conn.dialect.name == "sqlite":
-                    # Keep the planner's statistics fresh (cheap when little changed).
-                    conn.exec_driver_sql("PRAGMA optimize")
+                if strategy.after_bootstrap:
+                    conn.exec_driver_sql(strategy.after_bootstrap)
             with conn.begin():
                 self.types.load(conn)
-                if conn.dialect.name in ("mysql", "mariadb"):
-                    packet = int(conn.execute(text("SELECT @@max_allowed_packet")).scalar_one())
+                if strategy.packet_size_query:
+                    packet = int(conn.execute(text(strategy.packet_size_query)).scalar_one())
                     self.max_request_bytes = max(packet // 2 - 64 * 1024, 64 * 1024)
 
     def run(
@@ -185,7 +187,7 @@ class Store:
         the other way: the read locks the row inside the write's transaction (four round
         trips more), which also works everywhere else.
         """
-        if self.dialect == "postgresql":
+        if self.plans.strategy.one_statement_writes:
             record = self.run(lambda repo: repo.get(kinds, entity_id, lock=False), write=False)
             if record is None:
                 raise missing(kinds, entity_id)
@@ -326,18 +328,15 @@ def _schema_missing_is_unavailable() -> Iterator[None]:
 
 
 @contextmanager
-def _bootstrap_lock(conn: Connection) -> Iterator[None]:
-    """Hold a database-wide lock while migrating and seeding, so replicas starting together
-    do not race (MLMD's Type.name is not unique)."""
-    name = conn.dialect.name
-    if name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+def _bootstrap_lock(conn: Connection, lock: tuple[str, str | None] | None) -> Iterator[None]:
+    """Hold a database-wide lock while migrating and seeding (Strategy.bootstrap_lock)."""
+    if lock is None:
         yield
-    elif name in ("mysql", "mariadb"):
-        conn.execute(text("SELECT GET_LOCK('modelreg_bootstrap', 60)"))
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT RELEASE_LOCK('modelreg_bootstrap')"))
-    else:
-        yield  # SQLite: BEGIN IMMEDIATE already excludes other writers
+        return
+    take, release = lock
+    conn.execute(text(take))
+    try:
+        yield
+    finally:
+        if release is not None:
+            conn.execute(text(release))

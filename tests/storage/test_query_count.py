@@ -3,43 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from modelreg.storage.store import Store
-from tests.conftest import listening
-
-from .conftest import V1
-
-
-@contextmanager
-def counted(store: Store, *, cold: bool = True) -> Iterator[list[str]]:
-    """The statements run inside; `cold`: with no entity kept from earlier reads."""
-    if cold and store.cache is not None:
-        store.cache.clear()
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    with listening(store, record):
-        yield statements
-
-
-@contextmanager
-def autocommits(store: Store) -> Iterator[list[bool]]:
-    """Whether each statement run inside went in autocommit (no BEGIN and COMMIT)."""
-    flags: list[bool] = []
-
-    def record(conn: Any, *_: Any) -> None:
-        flags.append(conn.connection.dbapi_connection.autocommit)
-
-    with listening(store, record):
-        yield flags
+from tests.conftest import V1
+from tests.storage.heard import autocommits, counted
 
 
 def _seed(client: TestClient, versions: int) -> tuple[str, str]:

@@ -17,10 +17,9 @@ from modelreg.domain.values import Stored
 from modelreg.server import responses
 from modelreg.server.app import create_app
 from modelreg.storage.store import Store
-
-from .conftest import V1, V1ALPHA3
-from .test_query_count import counted
-from .test_registry_api import EVERY_KIND
+from tests.conftest import V1, V1ALPHA3
+from tests.metadata import EVERY_KIND
+from tests.storage.heard import counted
 
 CUSTOM = EVERY_KIND
 

@@ -5,17 +5,16 @@ page (test_query_plans.py). Other conditions, and other orders, still count."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 
-from modelreg.storage import repository
 from modelreg.storage.plan_choices import PlanChoices
 from modelreg.storage.store import Store
-
-from .conftest import V1
-from .test_query_count import counted
+from tests.conftest import V1
+from tests.storage.heard import counted
 
 
 def _versions(client: TestClient, count: int) -> None:
@@ -45,10 +44,12 @@ def test_a_common_value_is_counted_once_a_minute_and_both_plans_agree(
         pytest.skip("PostgreSQL and MySQL plan from their own statistics")
     _versions(client, 10)
     expected = [f"v{n}" for n in range(0, 10, 2)]
-    monkeypatch.setitem(repository.COMMON_MATCHES, "sqlite", 1000)  # "rare": matches collected
+    strategy = store.plans.strategy
+    rare, common = replace(strategy, common_matches=1000), replace(strategy, common_matches=3)
+    monkeypatch.setattr(store.plans, "strategy", rare)  # "rare": matches collected
     assert _search(client, "onnx") == expected
     store.plans.clear()
-    monkeypatch.setitem(repository.COMMON_MATCHES, "sqlite", 3)  # "common": rows probed
+    monkeypatch.setattr(store.plans, "strategy", common)  # "common": rows probed
     with counted(store) as first:
         _search(client, "onnx")
     with counted(store) as again:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import V1
-from .test_filter_query import i, s
+from tests.conftest import V1
+from tests.metadata import i, s
 
 FRAMEWORKS = ("onnx", "tf", "onnx")
 

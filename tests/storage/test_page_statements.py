@@ -1,8 +1,6 @@
 """List pages run from compiled shapes (storage/page_statements.py) are the pages the
 ordinary statement builder gives: same items, same order, same page tokens."""
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 from typing import Any
@@ -10,11 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from modelreg.storage import page_statements, repository
+from modelreg.storage import pages
 from modelreg.storage.store import Store
-
-from .conftest import V1
-from .test_filter_query import models  # noqa: F401  (a fixture, requested by name)
+from tests.conftest import V1
 
 QUERIES = [
     None,
@@ -76,7 +72,7 @@ def test_compiled_pages_are_the_ordinary_pages(
     client: TestClient, models: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     compiled = {(q, str(o)): _pages(client, q, o) for q in QUERIES for o in ORDERS}
-    monkeypatch.setattr(repository, "page_rows", lambda *args, **kwargs: None)
+    monkeypatch.setattr(pages, "page_rows", lambda *args, **kwargs: None)
     ordinary = {(q, str(o)): _pages(client, q, o) for q in QUERIES for o in ORDERS}
     assert compiled == ordinary
 
@@ -85,9 +81,9 @@ def test_pages_of_one_shape_share_one_statement(
     client: TestClient, models: dict[str, str], store: Store
 ) -> None:
     def shapes() -> int:
-        return sum(1 for value in page_statements._SHAPES.values() if value is not None)
+        return sum(1 for value in store.plans.pages.compiled() if value is not None)
 
-    page_statements._SHAPES.clear()
+    store.plans.pages.clear()
     # a property condition's statement depends on the data on SQLite (see filter_sql.py)
     field = "name" if store.engine.dialect.name == "sqlite" else "framework"
     _pages(client, f"{field} = 'one'", {})
@@ -100,9 +96,9 @@ def test_pages_of_one_shape_share_one_statement(
 
 
 def test_shapes_whose_values_do_not_reach_the_sql_as_themselves_are_built_each_time(
-    client: TestClient, models: dict[str, str]
+    client: TestClient, models: dict[str, str], store: Store
 ) -> None:
-    page_statements._SHAPES.clear()
+    store.plans.pages.clear()
     for query in ("name IN ('alpha', 'beta')", "framework = '" + "x" * 300 + "'"):
         _pages(client, query, {})
-    assert all(value is None for value in page_statements._SHAPES.values())
+    assert all(value is None for value in store.plans.pages.compiled())

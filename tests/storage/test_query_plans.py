@@ -7,22 +7,16 @@ checks on sample rows that its planner takes the partial indexes. A page of one 
 children reads only that parent's children, however small the tables look to PostgreSQL.
 """
 
-# ruff: noqa: F811  (the shared fixtures are imported by name and then requested as arguments)
-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from modelreg.storage.store import Store
-from tests.conftest import listening
-
-from .conftest import V1
-from .test_filter_query import models  # noqa: F401  (a fixture, requested by name)
+from tests.conftest import V1
+from tests.storage.heard import naming
 
 QUERIES = {
     "/registered_models": [
@@ -49,21 +43,8 @@ PG_VALUE_INDEX_WALK = (
 SCANS = {"sqlite": "SCAN {table}", "postgresql": 'Seq Scan on "{table}"'}
 
 
-@contextmanager
-def _sent(store: Store, naming: str) -> Iterator[list[tuple[str, Any]]]:
-    """The statements (and their parameters) sent within the block that contain `naming`."""
-    sent: list[tuple[str, Any]] = []
-
-    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if naming in statement:
-            sent.append((statement, parameters))
-
-    with listening(store, record):
-        yield sent
-
-
 def _statements(client: TestClient, store: Store) -> list[tuple[str, Any]]:
-    with _sent(store, "Property") as sent:
+    with naming(store, "Property") as sent:
         for path, queries in QUERIES.items():
             for query in queries:
                 response = client.get(f"{V1}{path}", params={"filterQuery": query})
@@ -109,7 +90,7 @@ def test_a_page_of_children_reads_only_the_children_on_postgresql(
     with store.engine.begin() as conn:  # statistics that show the tables small, as they are
         conn.exec_driver_sql('ANALYZE "Context"')
         conn.exec_driver_sql('ANALYZE "ParentContext"')
-    with _sent(store, '"ParentContext"') as sent:
+    with naming(store, '"ParentContext"') as sent:
         for params in ({"pageSize": "5"}, {"pageSize": "5", "sortOrder": "DESC"}):
             response = client.get(f"{V1}/registered_models/{ids[0]}/versions", params=params)
             assert response.status_code == 200, response.text
@@ -172,7 +153,7 @@ def test_an_equality_page_walks_its_value_index_in_page_order(
     dialect = store.engine.dialect.name
     if dialect not in SCANS:
         return  # MySQL indexes a prefix of strings: its planner keeps the plain form
-    with _sent(store, "driver") as sent:
+    with naming(store, "driver") as sent:
         for query in DRIVEN:
             for order in ("ASC", "DESC"):
                 params = {"filterQuery": query, "sortOrder": order, "pageSize": "1"}
