@@ -6,7 +6,7 @@ DATABASE_URL ?= $(or $(MODELREG_DATABASE_URL),sqlite:///./modelreg.db)
 HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
-COVERAGE_FLOOR ?= 85
+COVERAGE_FLOOR ?= 90
 CONSTRAINTS := constraints.txt
 PIP_INSTALL = $(BIN)/pip install --quiet --constraint $(CONSTRAINTS)
 
