@@ -13,6 +13,8 @@ ids are made of (`install_openapi`); a mount holds copies matched on the path be
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import copy
 import functools
 import inspect
@@ -23,7 +25,6 @@ from typing import Any, ClassVar
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -83,7 +84,10 @@ def _run_sync(sync: Callable[..., Any], *, offload: bool) -> Callable[..., Any]:
 
         @functools.wraps(sync)
         async def offloaded(*args: Any, **kwargs: Any) -> Any:
-            return await run_in_threadpool(sync, *args, **kwargs)
+            # the loop's default executor: the worker's request threads (app.py)
+            call = functools.partial(sync, *args, **kwargs)
+            context = contextvars.copy_context()
+            return await asyncio.get_running_loop().run_in_executor(None, context.run, call)
 
         return offloaded
 
