@@ -89,9 +89,10 @@ def _lost(conn: Connection, exc: DBAPIError) -> bool:
 
 
 class KeptConnections:
-    """The connection each thread keeps, made on its first use. Threads come and go (anyio
-    ends a worker thread idle for 10 s): a thread that has ended no longer uses its
-    connection, so the next thread to make one closes it; `close` closes them all."""
+    """The connection each thread keeps, made on its first use. A worker's request threads
+    live until the app stops, but other threads may come and go (anyio ends a worker
+    thread idle for 10 s): a thread that has ended no longer uses its connection, so the
+    next thread to make one closes it; `close` closes them all."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
