@@ -21,12 +21,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# mysqlclient, the faster MySQL driver, compiles against the C client library: `serve`
+# takes it where its headers are (libmariadb-dev), PyMySQL anyway; tests need both.
+HAVE_MYSQL_HEADERS = $(shell pkg-config --exists libmariadb 2>/dev/null || pkg-config --exists mysqlclient 2>/dev/null && echo yes)
+comma := ,
+SERVER_EXTRAS := server,postgres,pymysql$(if $(HAVE_MYSQL_HEADERS),$(comma)mysql)
+
 $(VENV)/.server: $(BIN)/python pyproject.toml $(CONSTRAINTS)
-	$(PIP_INSTALL) -e ".[server,postgres,mysql]"
+	$(PIP_INSTALL) -e ".[$(SERVER_EXTRAS)]"
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.server
-	$(PIP_INSTALL) -e ".[server,postgres,mysql,dev]"
+	$(PIP_INSTALL) -e ".[server,postgres,mysql,pymysql,dev]"
 	touch $@
 
 serve: $(VENV)/.server ## Create .venv, migrate the database and serve on $(HOST):$(PORT)
@@ -65,7 +71,7 @@ upgrade-deps: ## Take the newest versions pyproject.toml allows into constraints
 	rm -rf .venv-upgrade
 	$(PYTHON) -m venv .venv-upgrade
 	.venv-upgrade/bin/pip install --quiet --upgrade pip
-	.venv-upgrade/bin/pip install --quiet -e ".[server,postgres,mysql,dev]"
+	.venv-upgrade/bin/pip install --quiet -e ".[server,postgres,mysql,pymysql,dev]"
 	{ sed -n '1,2p' $(CONSTRAINTS); .venv-upgrade/bin/pip freeze --all --exclude-editable | grep -v "^#\|^pip=="; } > $(CONSTRAINTS).new
 	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 	rm -rf .venv-upgrade

@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite:///./modelreg.db",
         description="SQLAlchemy URL of the database: sqlite:///path, postgresql://..., "
-        "mysql://... (drivers: psycopg 3, PyMySQL)",
+        "mysql://... (drivers: psycopg 3; mysqlclient, else PyMySQL)",
     )
     host: str = Field("127.0.0.1", description="Address the HTTP server binds to")
     port: int = Field(8080, description="Port the HTTP server listens on")

@@ -18,6 +18,10 @@ class Strategy:
     one_statement_writes: bool = False
     """Data-modifying CTEs and RETURNING: a create, a registration and a PATCH are one
     statement each, sent in autocommit (statements.py `insert_tree_sql`)."""
+    autocommit_reads: bool = True
+    """Reads run on an autocommit connection (engine.py `make_autocommit_engine`): under
+    READ COMMITTED every statement reads its own snapshot anyway, so BEGIN and COMMIT are
+    only round trips. SQLite's are free and give a read one snapshot."""
     locks_reads: bool = True
     """A write transaction locks the rows it reads (FOR UPDATE); SQLite's BEGIN IMMEDIATE
     already serialises writers."""
@@ -56,6 +60,7 @@ class Strategy:
 
 SQLITE = Strategy(
     "sqlite",
+    autocommit_reads=False,
     locks_reads=False,
     reuses_cursors=False,
     common_matches=5000,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import select
-import socket
 import time
-import weakref
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -22,18 +22,20 @@ WRITE_OPTION = "modelreg_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PING_AFTER_IDLE_S = 10.0
 _poll = getattr(select, "poll", None)
-# PyMySQL connections by the socket we opened for them (PyMySQL has no public accessor)
-_SOCKETS: weakref.WeakKeyDictionary[Any, socket.socket] = weakref.WeakKeyDictionary()
 
 
 def normalize_url(url: str) -> URL:
     """Accept the short forms users type and pick the drivers modelreg ships with.
 
-    MySQL/MariaDB: a bare `mysql://` gets PyMySQL; a URL may name another synchronous
-    driver SQLAlchemy supports (`mysql+mysqldb://`: mysqlclient). The async ones (asyncmy,
-    aiomysql) do not fit the synchronous engine.
+    MySQL/MariaDB: a bare `mysql://` gets mysqlclient where it is installed (MySQLdb, C:
+    59% fewer instructions per get than PyMySQL, docs/benchmarks.md), else PyMySQL (pure
+    Python, for machines that cannot build mysqlclient). A URL may name another
+    synchronous driver SQLAlchemy supports; the async ones (asyncmy, aiomysql) do not fit
+    the synchronous engine. `mariadb://` gets SQLAlchemy's `mysql` dialect, which finds
+    MariaDB by itself: its `mariadb` dialect drops the MySQL index options our
+    migrations set.
     """
-    mysql_drivers = ("pymysql", "mysqldb", "mariadbconnector")
+    mysql_drivers = ("mysqldb", "pymysql", "mariadbconnector")
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError for unparsable URLs
@@ -42,18 +44,24 @@ def normalize_url(url: str) -> URL:
     if backend in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     elif backend in ("mysql", "mariadb"):
-        driver = parsed.get_driver_name() if "+" in parsed.drivername else "pymysql"
+        driver = parsed.get_driver_name() if "+" in parsed.drivername else default_mysql_driver()
         if driver not in mysql_drivers:
             raise InvalidArgument(
                 f"unsupported MySQL driver {driver!r}: use one of {', '.join(mysql_drivers)}"
             )
-        parsed = parsed.set(drivername=f"{backend}+{driver}")
+        parsed = parsed.set(drivername=f"mysql+{driver}")
         # MariaDB Connector/Python speaks utf8mb4 already and refuses a charset argument
         if driver != "mariadbconnector" and "charset" not in parsed.query:
             parsed = parsed.update_query_dict({"charset": "utf8mb4"})
     elif backend != "sqlite":
         raise InvalidArgument(f"unsupported database {backend!r}: use sqlite, postgresql or mysql")
     return parsed
+
+
+@functools.cache
+def default_mysql_driver() -> str:
+    """The MySQL driver a bare `mysql://` gets: mysqlclient when installed, else PyMySQL."""
+    return "mysqldb" if importlib.util.find_spec("MySQLdb") else "pymysql"
 
 
 def sqlite_file(url: str) -> str | None:
@@ -72,64 +80,42 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
 
 
 def make_autocommit_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine | None:
-    """PostgreSQL: an engine whose connections stay in autocommit, for reads and for writes
-    that are one statement (under READ COMMITTED a transaction adds nothing to either).
+    """PostgreSQL and MySQL: an engine whose connections stay in autocommit, for reads and
+    (PostgreSQL) writes that are one statement: under READ COMMITTED a transaction adds
+    nothing to either but round trips.
 
     Switching a pooled connection to autocommit for the request and back on its return,
     then rolling back the transaction it never opened, was 8% of a create's instructions
-    and 9% of a get's (bench/instructions.py). Elsewhere None: PyMySQL's switch costs a round trip
-    each way and SQLite's transactions are how writers take turns.
+    and 9% of a get's on PostgreSQL (bench/instructions.py); on MySQL a read in a
+    transaction cost three round trips (the statement, COMMIT, and the pool's ROLLBACK)
+    where it now costs one. `skip_autocommit_rollback`: MySQL drivers send ROLLBACK even
+    in autocommit. SQLite: None, its transactions are how writers take turns.
     """
     parsed = normalize_url(url)
-    if parsed.get_backend_name() != "postgresql":
+    if parsed.get_backend_name() == "sqlite":
         return None
     return _server_engine(
-        parsed, pool_size, echo, isolation_level="AUTOCOMMIT", pool_reset_on_return=None
+        parsed,
+        pool_size,
+        echo,
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+        skip_autocommit_rollback=True,
     )
 
 
 def _server_engine(url: URL, pool_size: int, echo: bool, **kwargs: Any) -> Engine:
     engine = create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=3600, echo=echo, **kwargs
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_recycle=3600,
+        echo=echo,
+        paramstyle="pyformat",  # named (prepared.py); mysqlclient's default is positional
+        **kwargs,
     )
-    if url.get_backend_name() in ("mysql", "mariadb"):
-        _own_sockets(engine)
     _ping_when_idle(engine)
     return engine
-
-
-def _own_sockets(engine: Engine) -> None:
-    """Open each PyMySQL connection's socket ourselves and hand it to the driver (its
-    public `defer_connect` and `connect(sock)`), so we can poll it as psycopg's `fileno()`
-    lets us poll PostgreSQL's (`_unread`)."""
-
-    @event.listens_for(engine, "do_connect")
-    def _on_do_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
-        connection = dialect.loaded_dbapi.connect(*cargs, **cparams, defer_connect=True)
-        sock = _open_socket(cparams)
-        try:
-            connection.connect(sock)
-        except BaseException:
-            sock.close()
-            raise
-        _SOCKETS[connection] = sock
-        return connection
-
-
-def _open_socket(cparams: dict[str, Any]) -> socket.socket:
-    """A socket to the server as PyMySQL would open it itself."""
-    timeout = cparams.get("connect_timeout", 10)
-    path = cparams.get("unix_socket")
-    if path:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(timeout)
-        sock.connect(path)
-        return sock
-    address = (cparams.get("host") or "localhost", int(cparams.get("port") or 3306))
-    sock = socket.create_connection(address, timeout)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    return sock
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -181,13 +167,10 @@ def _unread(dbapi_connection: Any) -> bool:
 
 
 def _socket_fd(dbapi_connection: Any) -> int | None:
-    fileno = getattr(dbapi_connection, "fileno", None)  # psycopg
-    if fileno is not None:
-        return int(fileno())
-    # PyMySQL closes the socket once the connection is lost (fileno -1 then); so does a
-    # TLS connection, which takes the socket over: those are pinged before each use.
-    sock = _SOCKETS.get(dbapi_connection)
-    return None if sock is None else sock.fileno()
+    """The connection's socket, where the driver tells it publicly (psycopg, mysqlclient;
+    PyMySQL does not: its connections are pinged after sitting idle only)."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    return None if fileno is None else int(fileno())
 
 
 def ping(dbapi_connection: Any) -> None:

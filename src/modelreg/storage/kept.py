@@ -1,8 +1,8 @@
-"""One autocommit connection a thread keeps from one request to the next (PostgreSQL).
+"""One autocommit connection a thread keeps from one request to the next (PostgreSQL, MySQL).
 
 A thread that runs requests (each request thread, or the worker's event loop when they
-run inline; server/app.py) runs one at a time, and on PostgreSQL each read and each
-one-statement write is a single statement in autocommit. Checking a connection out of the
+run inline; server/app.py) runs one at a time, and each read (and, on PostgreSQL, each
+one-statement write) runs in autocommit. Checking a connection out of the
 pool for it, wrapping it in a SQLAlchemy `Connection` and a transaction, and checking it
 back in cost more than the statement's own work in Python: a create's instructions fell by
 17% and a get's by 18% with the connection kept (bench/instructions.py). The kept
@@ -38,7 +38,7 @@ class KeptConnection:
             yield conn
         except DBAPIError as exc:
             if exc.connection_invalidated or _lost(conn, exc):
-                self.close()
+                self.close(lost=True)
             raise
         finally:
             if self._conn is not None:
@@ -46,12 +46,13 @@ class KeptConnection:
                     conn.rollback()
                 self._used_at = time.monotonic()
 
-    def close(self) -> None:
-        """Give the connection up; a lost one leaves the pool."""
+    def close(self, *, lost: bool = False) -> None:
+        """Give the connection up; a lost one leaves the pool (mysqlclient's does not
+        say it is closed: `lost` tells)."""
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        if conn.invalidated or _broken(conn):
+        if lost or conn.invalidated or _broken(conn):
             conn.invalidate()
         conn.close()
 

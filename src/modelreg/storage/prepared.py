@@ -76,6 +76,17 @@ def driver_rows(conn: Connection, plans: Plans, sql: str, params: Any) -> Sequen
 _SPARE_CURSOR = "modelreg_spare_cursor"
 
 
+def _in_autocommit(plans: Plans, dbapi_connection: Any) -> bool:
+    """Whether the driver runs each statement on its own (a local check, no round trip);
+    SQLite's never does here: engine.py takes its transactions in hand."""
+    if not plans.strategy.autocommit_reads:
+        return False
+    try:
+        return plans.dialect.detect_autocommit_setting(dbapi_connection)
+    except plans.dialect.loaded_dbapi.Error:  # closed: SQLAlchemy's path reports it
+        return False
+
+
 @contextmanager
 def driver_cursor(
     conn: Connection, plans: Plans, sql: str, params: Any, *, many: bool = False
@@ -92,7 +103,7 @@ def driver_cursor(
     """
     dbapi_connection = conn.connection.dbapi_connection
     assert dbapi_connection is not None
-    if not (conn.in_transaction() or getattr(dbapi_connection, "autocommit", None) is True):
+    if not (conn.in_transaction() or _in_autocommit(plans, dbapi_connection)):
         yield _ResultCursor(conn.exec_driver_sql(sql, params))  # heard as SQLAlchemy's
         return
     plans.heard(dbapi_connection, sql, params)

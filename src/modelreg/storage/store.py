@@ -56,24 +56,35 @@ class Store:
         autocommit_engine: Engine | None = None,
         cached_entities: int = DEFAULT_CACHED_ENTITIES,
     ) -> None:
-        """`autocommit_engine` (PostgreSQL, `make_autocommit_engine`) serves the reads and
-        the one-statement writes; without it they switch `engine`'s connections."""
+        """`autocommit_engine` (`make_autocommit_engine`) serves the reads (PostgreSQL,
+        MySQL) and the one-statement writes (PostgreSQL); without it they switch
+        `engine`'s connections."""
         self.engine = engine
         self.autocommit_engine = autocommit_engine
         self.plans = Plans(engine.dialect)  # compiled statements and who hears them
         for source in self.engines:
             self.plans.listen_to(source)
-        # The connection sources of `transaction`, by (write, autocommit); the options are
-        # set once here rather than on every request's connection.
-        autocommit = engine
-        if self.plans.strategy.one_statement_writes:
-            autocommit = autocommit_engine or engine.execution_options(isolation_level="AUTOCOMMIT")
+        strategy = self.plans.strategy
+        autocommit = autocommit_engine or engine.execution_options(isolation_level="AUTOCOMMIT")
         writes = {WRITE_OPTION: True}
+        # The connection sources of `transaction`, by (write, single statement); the
+        # options are set once here rather than on every request's connection.
         self._sources = {
             (False, False): engine,
             (True, False): engine.execution_options(**writes),
-            (False, True): autocommit,
-            (True, True): autocommit.execution_options(**writes),
+            (False, True): autocommit if strategy.autocommit_reads else engine,
+            (True, True): (
+                autocommit if strategy.one_statement_writes else engine
+            ).execution_options(**writes),
+        }
+        # the keys of `_sources` whose connections are in autocommit
+        self._autocommits = {
+            key
+            for key, wanted in (
+                ((False, True), strategy.autocommit_reads),
+                ((True, True), strategy.one_statement_writes),
+            )
+            if wanted
         }
         self._kept: KeptConnections | None = None  # while `connection_kept`
         self.types = TypeRegistry()
@@ -212,26 +223,39 @@ class Store:
     def transaction(self, *, write: bool, one_statement: bool = False) -> Iterator[Repository]:
         """`one_statement`: the work sends at most one statement on PostgreSQL, so there
         it runs in autocommit, without BEGIN and COMMIT."""
-        # PostgreSQL: under READ COMMITTED every statement takes its own snapshot, so a read
-        # transaction adds nothing but BEGIN and COMMIT: two round trips per request.
-        autocommit = one_statement or not write
-        kept = self._kept
-        if kept is not None and autocommit:
-            with self._translated(), kept.get().use() as conn:
-                yield Repository(conn, self.types, None if write else self.cache, self.plans)
+        # PostgreSQL and MySQL: under READ COMMITTED every statement takes its own
+        # snapshot, so a read transaction adds nothing but BEGIN and COMMIT: round trips.
+        key = (write, one_statement or not write)
+        cache = None if write else self.cache
+        if key in self._autocommits:
+            kept = self._kept
+            connection = kept.get().use() if kept is not None else self._pooled(key)
+            with self._translated(), connection as conn:
+                yield Repository(conn, self.types, cache, self.plans)
             return
-        source = self._sources[write, autocommit]
-        with self._translated(), source.connect() as conn:
+        with self._translated(), self._sources[key].connect() as conn:
             # SQLite: writers queue for their turn rather than sleep in the busy handler
             turn = self._writers.turn() if write and self._writers else nullcontext()
             with turn, conn.begin():
-                yield Repository(conn, self.types, None if write else self.cache, self.plans)
+                yield Repository(conn, self.types, cache, self.plans)
+
+    @contextmanager
+    def _pooled(self, key: tuple[bool, bool]) -> Iterator[Connection]:
+        """An autocommit connection from the pool, which leaves it when it was lost: no
+        transaction's failing rollback is there to tell SQLAlchemy so (prepared.py)."""
+        with self._sources[key].connect() as conn:
+            try:
+                yield conn
+            except DBAPIError as exc:
+                if exc.connection_invalidated and not conn.invalidated:
+                    conn.invalidate()
+                raise
 
     @contextmanager
     def connection_kept(self) -> Iterator[None]:
         """While inside, each thread that runs reads and one-statement writes keeps one
         autocommit connection for them instead of taking one from the pool each time
-        (kept.py); for threads that run one request at a time. A no-op off PostgreSQL."""
+        (kept.py); for threads that run one request at a time. A no-op on SQLite."""
         if self.autocommit_engine is None:
             yield
             return
