@@ -14,8 +14,8 @@ hours at 1,000,000 versions); everything measured goes through HTTP.
         --url mysql://root@127.0.0.1:3306/test --sizes 1000 100000 1000000
 
 On MySQL/MariaDB modelreg opens the databases with the driver the URL names (a bare
-`mysql://` gets PyMySQL, `mysql+mysqldb://` mysqlclient); MLflow always gets PyMySQL, the
-driver its documentation names. Each system's databases are created on that server.
+`mysql://` gets mysqlclient when installed, `mysql+pymysql://` PyMySQL); MLflow always
+gets PyMySQL, the driver its documentation names. Each system's databases are created on that server.
 
 Writes bench/results/compare-<engine>.json; bench/plot.py turns it into tables and plots.
 """

@@ -54,13 +54,14 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
     assert "Traceback" not in result.output
 
 
-def test_workers_on_a_taken_port_say_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_taken_port_is_one_line_whatever_the_workers(tmp_path: Path, workers: str) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         url = f"sqlite:///{tmp_path / 'r.db'}"
-        args = ["serve", "--database-url", url, "--port", str(port), "--workers", "2"]
+        args = ["serve", "--database-url", url, "--port", str(port), "--workers", workers]
         result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in result.output

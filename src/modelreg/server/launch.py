@@ -1,4 +1,4 @@
-"""`modelreg serve`: check the settings' port, migrate, then run one worker or several."""
+"""`modelreg serve`: check the settings' port, then run one worker, or migrate and run several."""
 
 from __future__ import annotations
 
@@ -19,10 +19,7 @@ class LaunchError(Exception):
 def serve(settings: Settings) -> None:
     """Run the server until stopped; with several workers, this process becomes their
     supervisor (`os.execve`: this function does not return)."""
-    if settings.workers == 1:
-        worker.run(settings)
-        return
-    if not supervisor.reuse_port_supported():
+    if settings.workers > 1 and not supervisor.reuse_port_supported():
         raise LaunchError("--workers above 1 needs SO_REUSEPORT (Linux, macOS, BSD)")
     try:
         supervisor.check_port(settings.host, settings.port)
@@ -30,6 +27,9 @@ def serve(settings: Settings) -> None:
         raise LaunchError(
             f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}"
         ) from None
+    if settings.workers == 1:
+        worker.run(settings)
+        return
     try:
         sqlite_path = sqlite_file(settings.database_url)
     except InvalidArgument as exc:
