@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from modelreg.domain.common import new_record, touch
+from modelreg.domain.common import new_child, new_record, touch
 from modelreg.domain.kinds import (
     ARTIFACT_KINDS,
     DATASET,
@@ -17,7 +17,7 @@ from modelreg.domain.kinds import (
     REGISTERED_MODEL,
 )
 from modelreg.domain.paging import build_list_query
-from modelreg.domain.records import Record
+from modelreg.domain.records import NewChild, Record
 from modelreg.domain.values import Stored, encode_struct
 from modelreg.errors import AlreadyExists, NotFound
 from modelreg.storage import tables as t
@@ -226,36 +226,36 @@ def test_an_exhausted_pool_is_unavailable_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_a_record_and_its_child_go_in_together_or_not_at_all(store: Store) -> None:
-    """`insert_under(..., child=)`: the child is linked under the new record and named
+    """`insert_under(..., children=)`: the child is linked under the new record and named
     after its id, and the parent comes back as stored; when the child's key is taken,
-    neither is written and the child is as it came (a retried transaction inserts it
-    again); a parent of another kind is not found."""
+    neither is written; a parent of another kind is not found."""
     model = store.run(lambda repo: _model(repo, "m", k=Stored("int_value", 7)), write=True)
 
-    def pair(version_name: str, artifact_external_id: str) -> tuple[Record, Record]:
+    def pair(version_name: str, artifact_external_id: str) -> tuple[Record, NewChild]:
         version = new_record(MODEL_VERSION, f"{model.id}:{version_name}")
         version.custom = dict(EVERY_VALUE)
-        artifact = new_record(MODEL_ARTIFACT, ":weights")
+        artifact = new_record(MODEL_ARTIFACT, None)
         artifact.uri, artifact.external_id = "s3://b/w", artifact_external_id
         artifact.custom = {"k": Stored("string_value", "v")}
-        return version, artifact
+        return version, new_child(artifact, "weights")
 
     version, artifact = pair("v1", "ext")
     shown = store.insert_under(
-        version, under=model.id, parent_kinds=[REGISTERED_MODEL], child=artifact
+        version, under=model.id, parent_kinds=[REGISTERED_MODEL], children=[artifact]
     )
     assert shown == model
-    assert artifact.name == f"{version.id}:weights"
+    assert artifact.record.name == f"{version.id}:weights"
     v1 = version
     children = store.run(lambda repo: repo.children_of([MODEL_ARTIFACT], [version.id]), write=False)
-    assert children[version.id] == [artifact]
+    assert children[version.id] == [artifact.record]
     versions = store.run(lambda repo: repo.children_of([MODEL_VERSION], [model.id]), write=False)
     assert versions[model.id] == [version]
 
     version, artifact = pair("v2", "ext")
     with pytest.raises(AlreadyExists, match="model artifact with externalId 'ext'"):
-        store.insert_under(version, under=model.id, parent_kinds=[REGISTERED_MODEL], child=artifact)
-    assert artifact.name == ":weights"
+        store.insert_under(
+            version, under=model.id, parent_kinds=[REGISTERED_MODEL], children=[artifact]
+        )
     with pytest.raises(NotFound, match="registered model"):  # under v1, not a model
         store.insert_under(pair("v3", "e3")[0], under=v1.id, parent_kinds=[REGISTERED_MODEL])
     with store.engine.connect() as conn:

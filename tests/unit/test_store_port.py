@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modelreg.domain.common import new_record
+from modelreg.domain.common import new_child, new_record
 from modelreg.domain.kinds import (
     DOC_ARTIFACT,
     MODEL_ARTIFACT,
@@ -15,7 +15,7 @@ from modelreg.domain.kinds import (
 from modelreg.domain.ports import Repo, StorePort
 from modelreg.domain.records import Record
 from modelreg.domain.values import Stored
-from modelreg.errors import AlreadyExists, NotFound
+from modelreg.errors import AlreadyExists, InvalidArgument, NotFound
 
 RM = (REGISTERED_MODEL,)
 
@@ -74,20 +74,42 @@ def test_insert_checks_the_parent_kind(port: StorePort) -> None:
     assert found == []
 
 
-def test_insert_under_with_a_child(port: StorePort) -> None:
+def test_insert_under_with_children(port: StorePort) -> None:
+    """New children go in with their new parent, named after its id by the store."""
     parent = model(port)
     version = new_record(MODEL_VERSION, f"{parent.id}:v")
-    child = new_record(MODEL_ARTIFACT, ":a")
-    shown = port.insert_under(version, under=parent.id, parent_kinds=RM, child=child)
+    first = new_child(new_record(MODEL_ARTIFACT, None), "a")
+    second = new_child(new_record(DOC_ARTIFACT, None), None)  # a UUID stands in
+    shown = port.insert_under(version, under=parent.id, parent_kinds=RM, children=[first, second])
     assert (shown.id, shown.name, shown.custom["k"].value) == (parent.id, "m", "v")
-    assert child.name == f"{version.id}:a"
+    assert first.record.name == f"{version.id}:a"
+    assert second.record.name == f"{version.id}:{second.name}" and len(second.name) == 36
 
     def linked(repo: Repo) -> dict[int, list[Record]]:
         return repo.children_of((MODEL_ARTIFACT, DOC_ARTIFACT), [version.id, parent.id])
 
     children = port.run(linked, write=False)
-    assert [r.id for r in children[version.id]] == [child.id]
+    assert children[version.id] == [first.record, second.record]
     assert children[parent.id] == []
+
+
+@pytest.mark.parametrize("length", [244, 250, 254])
+def test_a_new_childs_name_is_held_to_its_parents_real_id(port: StorePort, length: int) -> None:
+    """`<id>:<name>` must fit MAX_NAME_LENGTH (255): a name too long for the widest id
+    still goes in when the parent's real id is short (here under 5 digits), and one too
+    long for any id is 400."""
+    parent = model(port)
+    version = new_record(MODEL_VERSION, f"{parent.id}:v")
+    child = new_child(new_record(MODEL_ARTIFACT, None), "n" * length)
+    if length == 254:  # no room for "<id>:"
+        with pytest.raises(InvalidArgument, match="too long"):
+            port.insert(version, under=parent.id, parent_kinds=RM, children=[child])
+        assert port.run(lambda repo: repo.find((MODEL_VERSION,)), write=False) == []
+        return
+    port.insert(version, under=parent.id, parent_kinds=RM, children=[child])
+    assert child.record.name == f"{version.id}:{child.name}"
+    found = port.run(lambda repo: repo.get((MODEL_ARTIFACT,), child.record.id), write=False)
+    assert found == child.record
 
 
 def test_insert_under_is_all_or_nothing(port: StorePort) -> None:
@@ -96,11 +118,10 @@ def test_insert_under_is_all_or_nothing(port: StorePort) -> None:
     taken.external_id = "x"
     port.insert(taken)
     version = new_record(MODEL_VERSION, f"{parent.id}:v")
-    child = new_record(MODEL_ARTIFACT, ":a")
-    child.external_id = "x"
+    child = new_child(new_record(MODEL_ARTIFACT, None), "a")
+    child.record.external_id = "x"
     with pytest.raises(AlreadyExists, match="model artifact with externalId 'x'"):
-        port.insert_under(version, under=parent.id, parent_kinds=RM, child=child)
-    assert child.name == ":a"  # as it came, to be sent again
+        port.insert_under(version, under=parent.id, parent_kinds=RM, children=[child])
     assert port.run(lambda repo: repo.find((MODEL_VERSION,)), write=False) == []
     with pytest.raises(NotFound, match="no registered model with id 99"):
         port.insert_under(version, under=99, parent_kinds=RM)

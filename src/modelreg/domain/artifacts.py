@@ -9,10 +9,17 @@ from pydantic import BaseModel
 
 from modelreg.errors import InvalidArgument
 from modelreg.schemas import artifacts as wire
-from modelreg.schemas.base import INT32_MAX
 
 from .codec import merge
-from .common import child_name, exactly_one, new_record, require, require_exists, touch
+from .common import (
+    child_name,
+    exactly_one,
+    new_child,
+    new_record,
+    require,
+    require_exists,
+    touch,
+)
 from .kinds import (
     ARTIFACT_KIND_BY_TYPE,
     ARTIFACT_KINDS,
@@ -24,7 +31,7 @@ from .kinds import (
 )
 from .paging import ListQuery
 from .ports import Repo, StorePort
-from .records import Page, Record
+from .records import NewChild, Page, Record
 from .values import Stored
 
 MA = (MODEL_ARTIFACT,)
@@ -117,8 +124,9 @@ class ArtifactService:
         return self.store.run(work, write=False)
 
     def upsert_into_version(self, version_id: int, body: BaseModel) -> tuple[Record, bool]:
-        """Create or update an artifact and link it to a model version; True if created."""
-        if _creates(body):  # one statement on PostgreSQL
+        """Create or update an artifact and link it to a model version; True if created
+        (`upsert_artifact`). One that is surely new is a plain add under the version."""
+        if _surely_new(body):
             name = child_name(version_id, getattr(body, "name", None))
             record = _new_artifact(_kind_of(body), name, body)
             return self.store.insert(record, under=version_id, parent_kinds=MV), True
@@ -164,28 +172,21 @@ def upsert_artifact(
     return existing, False
 
 
-def _creates(body: BaseModel) -> bool:
-    """Whether an upsert under a parent can only create: no `id`, and not a metric or
-    parameter, which are updated in place when one of that name is already there."""
+def _surely_new(body: BaseModel) -> bool:
+    """Whether an artifact for a parent is new whatever the parent holds: it has no `id`,
+    and it is not a metric or parameter (those update one of their name in place)."""
     return getattr(body, "id", None) is None and _kind_of(body) not in UPDATE_IN_PLACE_BY_NAME
 
 
-def new_artifact_of_new_parent(body: BaseModel) -> Record | None:
-    """A new artifact for a parent created with it (`insert_under(..., child=)`): its
-    `name` is what follows the parent's id in the stored name. None when the body may
-    update an existing artifact, or its name would not fit under the largest id (the
-    caller then creates the parent first and checks the name with the real id)."""
-    if not _creates(body):
-        return None
-    try:
-        widest = child_name(INT32_MAX, getattr(body, "name", None))  # ids are INTEGER
-    except InvalidArgument:
-        return None
-    return _new_artifact(_kind_of(body), widest.removeprefix(str(INT32_MAX)), body)
+def new_artifact_child(body: BaseModel) -> NewChild:
+    """A new artifact to add with its new parent (a registration's model artifact, added
+    with its new version: nothing is under that version yet to update)."""
+    record = _new_artifact(_kind_of(body), None, body)
+    return new_child(record, getattr(body, "name", None))
 
 
 def _new_artifact(
-    kind: Kind, name: str, body: BaseModel, links: dict[str, Stored] | None = None
+    kind: Kind, name: str | None, body: BaseModel, links: dict[str, Stored] | None = None
 ) -> Record:
     record = new_record(kind, name)
     merge(record, body)

@@ -14,7 +14,7 @@ from modelreg.schemas.base import INT32_MAX, MAX_NAME_LENGTH
 from .codec import merge
 from .kinds import Kind, missing
 from .ports import Repo, StorePort
-from .records import Record
+from .records import NewChild, Record
 
 
 def now_ms() -> int:
@@ -29,9 +29,15 @@ def parse_id(raw: str | int, what: str = "id") -> int:
     return int(text)
 
 
+WIDEST_ID = INT32_MAX
+"""The longest a parent's id can be in a stored name: ids are positive 32-bit integers
+(`parse_id`; the id columns are INTEGER)."""
+
+
 def child_name(prefix: str | int, name: str | None) -> str:
-    """Stored name of a child entity: `<prefix>:<name>`, a UUID standing in for no name."""
-    stored = f"{prefix}:{name or uuid.uuid4()}"
+    """Stored name of a child entity: `<prefix>:<name>`, a UUID standing in for no name;
+    InvalidArgument (400) when it does not fit MAX_NAME_LENGTH."""
+    stored = f"{prefix}:{_or_uuid(name)}"
     if len(stored) > MAX_NAME_LENGTH:
         raise InvalidArgument(
             f"name {name!r} is too long: with its parent prefix it must fit {MAX_NAME_LENGTH} "
@@ -40,9 +46,27 @@ def child_name(prefix: str | int, name: str | None) -> str:
     return stored
 
 
-def require(repo: Repo, kinds: Sequence[Kind], entity_id: int, *, lock: bool = True) -> Record:
-    """The record, or NotFound; `lock=False` for one that is only shown (see Repo.get)."""
-    record = repo.get(kinds, entity_id, lock=lock)
+def fits_under_any_parent(name: str) -> bool:
+    """Whether `<id>:<name>` fits MAX_NAME_LENGTH whatever the parent's id (checked
+    against `WIDEST_ID`). Storage may write the stored name of a `NewChild` before its
+    parent's id is known only when it does; otherwise it waits for the id and
+    `child_name` says whether the name fits that one."""
+    return len(f"{WIDEST_ID}:{name}") <= MAX_NAME_LENGTH
+
+
+def new_child(record: Record, name: str | None) -> NewChild:
+    """A child to add with its new parent (the port's `children=`), a UUID standing in
+    for no name, as in `child_name`."""
+    return NewChild(record, _or_uuid(name))
+
+
+def _or_uuid(name: str | None) -> str:
+    return name or str(uuid.uuid4())
+
+
+def require(repo: Repo, kinds: Sequence[Kind], entity_id: int) -> Record:
+    """The record, or NotFound. In a write, one the work may change (see Repo.get)."""
+    record = repo.get(kinds, entity_id)
     if record is None:
         raise missing(kinds, entity_id)
     return record

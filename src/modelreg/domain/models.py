@@ -7,7 +7,7 @@ from typing import NamedTuple
 from modelreg.errors import AlreadyExists, Conflict, InvalidArgument
 from modelreg.schemas import registry as wire
 
-from .artifacts import new_artifact_of_new_parent, upsert_artifact
+from .artifacts import new_artifact_child
 from .codec import apply_defaults, merge
 from .common import (
     child_name,
@@ -66,31 +66,30 @@ class ModelService:
         return self.store.insert(_new_version(model_id, body), under=model_id, parent_kinds=RM)
 
     def register(self, body: wire.RegistrationCreate) -> Registration:
-        """A version and its model artifact in one transaction, under a model given by id
-        or by name (created when missing)."""
+        """A version and its model artifact in one write, under a model given by id or by
+        name (created when missing). The artifact is new: nothing is under a new version
+        for it to update."""
+        if (body.registered_model_id is None) == (body.registered_model is None):
+            raise InvalidArgument("name the model by registeredModelId or by registeredModel")
+        artifact = new_artifact_child(body.model_artifact)
+        if body.registered_model_id is not None:
+            model_id = parse_id(body.registered_model_id, "registeredModelId")
+            version = _new_version(model_id, body.model_version)
+            model = self.store.insert_under(
+                version, under=model_id, parent_kinds=RM, children=[artifact]
+            )
+            return Registration(model, version, artifact.record)
 
-        if body.registered_model_id is not None and body.registered_model is None:
-            artifact = new_artifact_of_new_parent(body.model_artifact)
-            if artifact is not None:
-                return self._register_at_once(body.registered_model_id, body, artifact)
+        wanted = body.registered_model
+        assert wanted is not None
 
         def work(repo: Repo) -> Registration:
-            model = _registration_model(repo, body)
-            version = repo.insert(_new_version(model.id, body.model_version), under=model.id)
-            artifact, _ = upsert_artifact(repo, version.id, body.model_artifact)
-            return Registration(model, version, artifact)
+            model = _model_named(repo, wanted)
+            version = _new_version(model.id, body.model_version)
+            repo.insert(version, under=model.id, children=[artifact])
+            return Registration(model, version, artifact.record)
 
         return self.store.run(work, write=True)
-
-    def _register_at_once(
-        self, model_ref: str, body: wire.RegistrationCreate, artifact: Record
-    ) -> Registration:
-        """A new version and its new artifact under an existing model, inserted together
-        with the model read for the answer: one statement on PostgreSQL."""
-        model_id = parse_id(model_ref, "registeredModelId")
-        version = _new_version(model_id, body.model_version)
-        model = self.store.insert_under(version, under=model_id, parent_kinds=RM, child=artifact)
-        return Registration(model, version, artifact)
 
     def upsert_version(self, model_id: int, version_id: int, body: wire.ModelVersionBody) -> Record:
         """The nested create with an `id` in the body updates that version (as upstream)."""
@@ -179,16 +178,8 @@ def _new_version(
     return record
 
 
-def _registration_model(repo: Repo, body: wire.RegistrationCreate) -> Record:
-    if (body.registered_model_id is None) == (body.registered_model is None):
-        raise InvalidArgument("name the model by registeredModelId or by registeredModel")
-    if body.registered_model_id is not None:
-        # only shown: the version's link to it keeps it from going away meanwhile
-        return require(
-            repo, RM, parse_id(body.registered_model_id, "registeredModelId"), lock=False
-        )
-    wanted = body.registered_model
-    assert wanted is not None
+def _model_named(repo: Repo, wanted: wire.RegisteredModelCreate) -> Record:
+    """The model of that name, created when missing."""
     found = repo.find(RM, names=[wanted.name])
     if found:
         return found[0]

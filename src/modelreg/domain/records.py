@@ -48,6 +48,20 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class NewChild:
+    """A new entity added together with its new parent, in the same write.
+
+    The parent has no id yet, so the child comes with the name users will see, and
+    storage stores `<parentId>:<name>` (`common.child_name`) once the parent has its id,
+    setting `record.name` and `record.id`. `name` is never changed, so a write that is
+    tried again starts from the same child. Make one with `common.new_child`.
+    """
+
+    record: Record
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of records and the token for the next page ("" on the last page)."""
 

@@ -77,23 +77,31 @@ class Reader:
 
     # --- reads -------------------------------------------------------------------------
 
-    def get(self, kinds: Sequence[Kind], entity_id: int, *, lock: bool = True) -> Record | None:
-        """`lock=False`: a record only shown, never rewritten, is read without a row lock
-        even in a write transaction (a row lock is a write on PostgreSQL, and it queues
-        every registration under one model behind the others' commits)."""
-        found = self.load(kinds, [entity_id], lock=lock)
+    def get(self, kinds: Sequence[Kind], entity_id: int) -> Record | None:
+        """In a write transaction the row is locked (`_lock_reads`): the work may change
+        what it read and write it back."""
+        found = self.load(kinds, [entity_id])
+        return found[0] if found else None
+
+    def shown(self, kinds: Sequence[Kind], entity_id: int) -> Record | None:
+        """`get` of a record that is only shown, never rewritten: no row lock even in a
+        write transaction (a row lock is a write on PostgreSQL, and it would queue every
+        registration under one model behind the others' commits)."""
+        found = self._load(kinds, [entity_id], locked=False)
         return found[0] if found else None
 
     def exists(self, kinds: Sequence[Kind], entity_id: int) -> bool:
         statement = st.exists_by_id(self.plans, kinds[0].table, self._type_ids(kinds))
         return bool(statement.rows(self.conn, self.plans, entity_id=entity_id))
 
-    def load(self, kinds: Sequence[Kind], ids: Iterable[int], *, lock: bool = True) -> list[Record]:
-        """Records of the given kinds with these ids, in id order."""
+    def load(self, kinds: Sequence[Kind], ids: Iterable[int]) -> list[Record]:
+        """Records of the given kinds with these ids, in id order; locked as in `get`."""
+        return self._load(kinds, ids, locked=self._lock_reads)
+
+    def _load(self, kinds: Sequence[Kind], ids: Iterable[int], *, locked: bool) -> list[Record]:
         id_list = list(ids)
         if not id_list:
             return []
-        locked = self._lock_reads and lock
         if len(id_list) == 1:
             statement = st.load_one(self.plans, kinds[0].table, self._type_ids(kinds), locked)
             found = statement.rows(self.conn, self.plans, entity_id=id_list[0])

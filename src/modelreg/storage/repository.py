@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from modelreg.domain.common import child_name, fits_under_any_parent
 from modelreg.domain.kinds import Kind, Table, missing
-from modelreg.domain.records import Record
+from modelreg.domain.records import NewChild, Record
 
 from . import statements as st
 from . import tables as t
@@ -31,13 +32,20 @@ class Repository(PageReader):
     # --- writes ------------------------------------------------------------------------
 
     def insert(
-        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
+        self,
+        record: Record,
+        *,
+        under: int | None = None,
+        parent_kinds: Sequence[Kind] = (),
+        children: Sequence[NewChild] = (),
     ) -> Record:
         """Insert a record and its properties; `under` links it to that parent context
         (ParentContext, Attribution or Association, by the record's table). With
         `parent_kinds` the parent must be of one of them: NotFound, and nothing written,
-        otherwise. On PostgreSQL all of it is one statement."""
-        self._insert(record, under, parent_kinds, None, show_parent=False)
+        otherwise. `children` are inserted after it, linked under it, each stored as
+        `<its id>:<child's name>`. On PostgreSQL all of it is one statement when
+        `at_once` says so."""
+        self._insert(record, under, parent_kinds, children, show_parent=False)
         return record
 
     def insert_under(
@@ -46,13 +54,12 @@ class Repository(PageReader):
         *,
         under: int,
         parent_kinds: Sequence[Kind],
-        child: Record | None = None,
+        children: Sequence[NewChild] = (),
     ) -> Record:
         """`insert` under a parent that must be of `parent_kinds`, returning the parent as
-        read (for an answer that shows it). `child`: a second new record, linked under the
-        first, whose `name` holds what follows the first one's id in its stored name (it
-        gets the whole name once written). On PostgreSQL all of it is one statement."""
-        parent = self._insert(record, under, parent_kinds, child, show_parent=True)
+        read (for an answer that shows it), without a row lock: it is not rewritten, and
+        the new link keeps it from going away."""
+        parent = self._insert(record, under, parent_kinds, children, show_parent=True)
         assert parent is not None
         return parent
 
@@ -61,84 +68,92 @@ class Repository(PageReader):
         record: Record,
         under: int | None,
         parent_kinds: Sequence[Kind],
-        child: Record | None,
+        children: Sequence[NewChild],
         *,
         show_parent: bool,
     ) -> Record | None:
+        check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
+        together: Sequence[NewChild] = ()
+        if self.strategy.one_statement_writes:
+            together = children if at_once(children) else ()
+            parents = (parent_kinds, check)
+            parent = self._insert_tree(record, under, parents, together, show_parent=show_parent)
+        else:
+            parent = self._insert_rows(record, under, parent_kinds, show_parent=show_parent)
+        if not together:  # the children's names wait for the record's id
+            for child in children:
+                child.record.name = child_name(record.id, child.name)
+                self.insert(child.record, under=record.id)
+        return parent
+
+    def _insert_rows(
+        self, record: Record, under: int | None, parent_kinds: Sequence[Kind], *, show_parent: bool
+    ) -> Record | None:
+        """`_insert` of the record alone, a statement for each of its rows."""
         values = self._insert_values(record)
         table_kind = record.kind.table
-        check = self._type_ids(parent_kinds) if under is not None and parent_kinds else ()
+        parent = None
         try:
-            if self.strategy.one_statement_writes:
-                parents = (parent_kinds, check)
-                return self._insert_tree(
-                    record, values, under, parents, child, show_parent=show_parent
-                )
-            parent = None
             if show_parent and under is not None:
-                parent = self.get(parent_kinds, under, lock=False)  # only shown, never rewritten
+                parent = self.shown(parent_kinds, under)
                 if parent is None:
                     raise missing(parent_kinds, under)
-            elif check and under is not None and not self.exists(parent_kinds, under):
+            elif parent_kinds and under is not None and not self.exists(parent_kinds, under):
                 raise missing(parent_kinds, under)
             returning = self.strategy.new_ids_by_returning
             statement = st.insert_entity(self.plans, table_kind, tuple(values), returning)
             record.id = statement.insert(self.conn, self.plans, **values)
         except IntegrityError as exc:
-            raise conflict(record, exc, child) from None
+            raise conflict(record, exc) from None
         self._insert_properties(record)
         if under is not None:
             link, child_column = st.LINKS[table_kind]
             link_values = {child_column: record.id, st.PARENT_COLUMN[table_kind]: under}
             st.insert_link(self.plans, link).run(self.conn, self.plans, **link_values)
-        if child is not None:
-            suffix = child.name
-            child.name = f"{record.id}{suffix}"
-            try:
-                self.insert(child, under=record.id)
-            except BaseException:
-                child.name = suffix  # as it came, should the transaction be retried
-                raise
         return parent
 
     def _insert_tree(
         self,
         record: Record,
-        values: dict[str, Any],
         under: int | None,
         parents: tuple[Sequence[Kind], tuple[int, ...]],
-        child: Record | None,
+        children: Sequence[NewChild],
         *,
         show_parent: bool,
     ) -> Record | None:
         """PostgreSQL: all of `_insert` as one statement (`st.insert_tree_sql`); `parents`:
         the kinds the parent may be, and their type ids to check (none: unchecked)."""
         parent_kinds, check = parents
+        values = self._insert_values(record)
         params = tree_params(record, values, under)
-        node = None
-        if child is not None:
-            child_values = self._insert_values(child)
-            node = (child.kind.table, tuple(child_values))
-            child_params = tree_params(child, child_values, None)
-            params.update({st.CHILD + k: v for k, v in child_params.items()})
+        nodes = []
+        for i, child in enumerate(children):
+            child_values = self._insert_values(child.record)
+            child_values["name"] = child.name  # the SQL puts "<record's id>:" before it
+            nodes.append((child.record.kind.table, tuple(child_values)))
+            child_params = tree_params(child.record, child_values, None)
+            params.update({st.child_tag(i) + k: v for k, v in child_params.items()})
         sql = self.plans.sql(
             st.insert_tree_sql,
             record.kind.table,
             tuple(values),
             under is not None,
             check,
-            node,
+            tuple(nodes),
             show_parent,
         )
-        found = driver_rows(self.conn, self.plans, sql, params)
+        try:
+            found = driver_rows(self.conn, self.plans, sql, params)
+        except IntegrityError as exc:
+            raise conflict(record, exc, children) from None
         if not found:  # only when the parent check found no parent
             raise missing(parent_kinds, under or 0)
         record.id = found[0][0]
-        if child is not None:
-            child.id, child.name = found[0][1], f"{record.id}{child.name}"
+        for i, child in enumerate(children, start=1):
+            child.record.id, child.record.name = found[0][i], child_name(record.id, child.name)
         if not show_parent:
             return None
-        ids = 1 if child is None else 2  # the parent's row and properties follow the new ids
+        ids = 1 + len(children)  # the parent's row and properties follow the new ids
         return self._materialise(parent_kinds, [row[ids:] for row in found], joined=True)[0]
 
     def _insert_values(self, record: Record) -> dict[str, Any]:
@@ -199,3 +214,12 @@ class Repository(PageReader):
         if rows:
             statement = st.insert_properties(self.plans, record.kind.table)
             statement.run_many(self.conn, self.plans, rows)
+
+
+def at_once(children: Sequence[NewChild]) -> bool:
+    """Whether an insert with these new children can be one statement, where the store
+    writes inserts so (`Strategy.one_statement_writes`): when each child's stored name
+    fits whatever id its parent gets, so the statement can write it before the id is
+    known (`fits_under_any_parent`). Otherwise the children follow their parent, their
+    names checked against its real id (a longer name may fit a shorter id)."""
+    return all(fits_under_any_parent(child.name) for child in children)

@@ -9,7 +9,7 @@ import orjson
 from sqlalchemy.exc import IntegrityError
 
 from modelreg.domain.kinds import Table
-from modelreg.domain.records import Record
+from modelreg.domain.records import NewChild, Record
 from modelreg.domain.values import Stored
 from modelreg.errors import AlreadyExists
 
@@ -103,12 +103,22 @@ def _stored_of(values: Sequence[Any]) -> Stored | None:
     return None
 
 
-def conflict(record: Record, exc: IntegrityError, child: Record | None = None) -> AlreadyExists:
+def conflict(
+    record: Record, exc: IntegrityError, children: Sequence[NewChild] = ()
+) -> AlreadyExists:
+    """The AlreadyExists of a broken unique key; with `children`, new in the same
+    statement as `record`, the one whose table's key broke is named."""
     detail = str(exc.orig).lower()
-    if child is not None:  # a record and its child in one statement: whose key broke?
-        child_table = t.ENTITY_TABLES[child.kind.table.value].name
-        record = child if f"uq_{child_table}_".lower() in detail else record
-    label = record.kind.label
+    label, shown, external_id = record.kind.label, record.display_name, record.external_id
+    for child in children:
+        child_table = t.ENTITY_TABLES[child.record.kind.table.value].name
+        if f"uq_{child_table}_".lower() in detail:
+            label, shown, external_id = (
+                child.record.kind.label,
+                child.name,
+                child.record.external_id,
+            )
+            break
     if "external_id" in detail:
-        return AlreadyExists(f"{label} with externalId {record.external_id!r} already exists")
-    return AlreadyExists(f"{label} with name {record.display_name!r} already exists")
+        return AlreadyExists(f"{label} with externalId {external_id!r} already exists")
+    return AlreadyExists(f"{label} with name {shown!r} already exists")

@@ -69,8 +69,11 @@ Node = tuple[Table, tuple[str, ...]]
 """An entity to insert: its table and the entity-table columns given."""
 PROP_ROWS = "prop_rows"
 """The parameter of an entity's property rows in `insert_tree_sql` and `update_unchanged_sql`."""
-CHILD = "child_"
-"""Prefix of the child's CTEs and parameters in `insert_tree_sql`."""
+
+
+def child_tag(index: int) -> str:
+    """Prefix of a child's CTEs and parameters in `insert_tree_sql`, by its position."""
+    return f"child{index}_"
 
 
 def insert_tree_sql(
@@ -79,17 +82,17 @@ def insert_tree_sql(
     columns: tuple[str, ...],
     linked: bool,
     parent_type_ids: tuple[int, ...],
-    child: Node | None = None,
+    children: tuple[Node, ...] = (),
     show_parent: bool = False,
 ) -> str:
     """PostgreSQL: a new entity, its property rows and (`linked`) its link to the parent
     context `parent_id`, in one statement of data-modifying CTEs that returns the new id.
     With `parent_type_ids` it returns no row and writes nothing unless the parent is of
     one of those types. The properties come as one JSON array of row objects
-    (`prop_rows`), so one statement text serves any number of them. With `child`, a
-    second new entity linked to the first is written too (its parameters prefixed
-    `child_`; its stored name is the first one's id followed by `child_name`), and its
-    id is returned second.
+    (`prop_rows`), so one statement text serves any number of them. Each of `children` is
+    a new entity linked under the first, written too (its parameters prefixed
+    `child_tag(i)`; its stored name is `<the first one's id>:<its name parameter>`), and
+    their ids are returned after the first one's.
     `show_parent`: the rows also carry the parent context's columns and property rows,
     as `with_properties` gives them, one row per property.
 
@@ -110,10 +113,11 @@ def insert_tree_sql(
     parent = "parent" if linked else None
     parts += _node_ctes(dialect, table_kind, columns, "", parent, checked=bool(parent_type_ids))
     ids, sources = ["entity.id"], ["entity"]
-    if child is not None:
-        parts += _node_ctes(dialect, *child, CHILD, "entity", checked=True)
-        ids.append(f"{CHILD}entity.id")
-        sources.append(f"{CHILD}entity")
+    for i, child in enumerate(children):
+        tag = child_tag(i)
+        parts += _node_ctes(dialect, *child, tag, "entity", checked=True)
+        ids.append(f"{tag}entity.id")
+        sources.append(f"{tag}entity")
     query = f"SELECT {', '.join(ids)} FROM {', '.join(sources)}"
     if show_parent:
         assert parent_type_ids
@@ -140,14 +144,14 @@ def _node_ctes(
 ) -> list[str]:
     """The CTEs `<tag>entity`, `<tag>props` and (under `parent`, a CTE with the parent's
     `id`) `<tag>link`; `checked`: insert only for a row of `parent`. A child's stored
-    name (tag `child_`) is its parent's id followed by the `child_name` parameter."""
+    name (a `tag`) is `<its parent's id>:<its name parameter>`."""
     quote = dialect.identifier_preparer.quote
     table = t.ENTITY_TABLES[table_kind.value]
     prop_table, owner = t.PROPERTY_TABLES[table_kind.value]
 
     def value(column: str) -> str:
         if tag and column == "name":
-            return f"({parent}.id::TEXT || %({tag}name)s::TEXT)"
+            return f"({parent}.id::TEXT || ':' || %({tag}name)s::TEXT)"
         return _typed(dialect, table.c[column], f"{tag}{column}")
 
     entity = f"{tag}entity"

@@ -18,7 +18,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from modelreg.domain.kinds import Kind, missing
-from modelreg.domain.records import Record
+from modelreg.domain.records import NewChild, Record
 from modelreg.errors import Conflict, InvalidArgument, ModelRegError, Unavailable
 
 from .engine import (
@@ -32,7 +32,7 @@ from .entity_cache import EntityCache
 from .kept import KeptConnections
 from .migrations import HEAD
 from .plans import Plans
-from .repository import Repository
+from .repository import Repository, at_once
 from .sqlite_writers import SUPPORTED as writer_queues_supported
 from .sqlite_writers import WriterQueue
 from .types import TypeRegistry, seed_types
@@ -159,15 +159,22 @@ class Store:
                     raise
 
     def insert(
-        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
+        self,
+        record: Record,
+        *,
+        under: int | None = None,
+        parent_kinds: Sequence[Kind] = (),
+        children: Sequence[NewChild] = (),
     ) -> Record:
         """A write that is one `Repository.insert` and nothing else. On PostgreSQL that is
-        a single statement, atomic by itself, so it goes without BEGIN and COMMIT: one
-        round trip for the whole request."""
+        a single statement (`at_once`), atomic by itself, so it goes without BEGIN and
+        COMMIT: one round trip for the whole request."""
         return self.run(
-            lambda repo: repo.insert(record, under=under, parent_kinds=parent_kinds),
+            lambda repo: repo.insert(
+                record, under=under, parent_kinds=parent_kinds, children=children
+            ),
             write=True,
-            one_statement=True,
+            one_statement=at_once(children),
         )
 
     def insert_under(
@@ -176,15 +183,16 @@ class Store:
         *,
         under: int,
         parent_kinds: Sequence[Kind],
-        child: Record | None = None,
+        children: Sequence[NewChild] = (),
     ) -> Record:
-        """`Repository.insert_under` and nothing else: one round trip on PostgreSQL."""
+        """`Repository.insert_under` and nothing else: one round trip on PostgreSQL when
+        `at_once`."""
         return self.run(
             lambda repo: repo.insert_under(
-                record, under=under, parent_kinds=parent_kinds, child=child
+                record, under=under, parent_kinds=parent_kinds, children=children
             ),
             write=True,
-            one_statement=True,
+            one_statement=at_once(children),
         )
 
     def update(
@@ -199,7 +207,7 @@ class Store:
         trips more), which also works everywhere else.
         """
         if self.plans.strategy.one_statement_writes:
-            record = self.run(lambda repo: repo.get(kinds, entity_id, lock=False), write=False)
+            record = self.run(lambda repo: repo.get(kinds, entity_id), write=False)
             if record is None:
                 raise missing(kinds, entity_id)
             stamp = record.update_time

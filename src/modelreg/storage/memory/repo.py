@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
+from modelreg.domain.common import child_name
 from modelreg.domain.filters.resolve import resolve
 from modelreg.domain.kinds import Kind, Table, missing
 from modelreg.domain.paging import Cursor, ListQuery, encode_token
-from modelreg.domain.records import Page, Record
+from modelreg.domain.records import NewChild, Page, Record
 from modelreg.errors import AlreadyExists, InvalidArgument, NotFound
 
 from .filters import SortKey, compile_filter, sort_key
@@ -29,11 +30,16 @@ class MemoryRepo:
     # --- writes ------------------------------------------------------------------------
 
     def insert(
-        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
+        self,
+        record: Record,
+        *,
+        under: int | None = None,
+        parent_kinds: Sequence[Kind] = (),
+        children: Sequence[NewChild] = (),
     ) -> Record:
         if under is not None and parent_kinds and not self.exists(parent_kinds, under):
             raise missing(parent_kinds, under)
-        self._add(record, under)
+        self._add(record, under, children)
         return record
 
     def insert_under(
@@ -42,22 +48,13 @@ class MemoryRepo:
         *,
         under: int,
         parent_kinds: Sequence[Kind],
-        child: Record | None = None,
+        children: Sequence[NewChild] = (),
     ) -> Record:
-        """As `Repository.insert_under`: returns the parent; `child.name` holds what
-        follows the new record's id in the child's stored name."""
+        """As `Repository.insert_under`: returns the parent."""
         parent = self.get(parent_kinds, under)
         if parent is None:
             raise missing(parent_kinds, under)
-        self._add(record, under)
-        if child is not None:
-            suffix = child.name
-            child.name = f"{record.id}{suffix}"
-            try:
-                self._add(child, record.id)
-            except BaseException:
-                child.name = suffix  # as it came, should the caller try again
-                raise
+        self._add(record, under, children)
         return parent
 
     def update(self, record: Record) -> Record:
@@ -79,7 +76,7 @@ class MemoryRepo:
     def attribute(self, context_id: int, artifact_id: int) -> None:
         self._writable(Table.ARTIFACT).link(context_id, artifact_id)
 
-    def _add(self, record: Record, under: int | None) -> None:
+    def _add(self, record: Record, under: int | None, children: Sequence[NewChild] = ()) -> None:
         family = self._writable(record.kind.table)
         key = (record.kind.type_name, record.name or "")
         if record.name is not None and key in family.by_name:
@@ -97,6 +94,9 @@ class MemoryRepo:
             family.by_external_id[record.external_id] = record.id
         if under is not None:
             family.link(under, record.id)
+        for child in children:
+            child.record.name = child_name(record.id, child.name)
+            self._add(child.record, record.id)
 
     def _writable(self, table: Table) -> Family:
         if not self.writable:
@@ -105,14 +105,14 @@ class MemoryRepo:
 
     # --- reads -------------------------------------------------------------------------
 
-    def get(self, kinds: Sequence[Kind], entity_id: int, *, lock: bool = True) -> Record | None:
+    def get(self, kinds: Sequence[Kind], entity_id: int) -> Record | None:
         found = self.load(kinds, [entity_id])
         return found[0] if found else None
 
     def exists(self, kinds: Sequence[Kind], entity_id: int) -> bool:
         return self._of(kinds, entity_id) is not None
 
-    def load(self, kinds: Sequence[Kind], ids: Iterable[int], *, lock: bool = True) -> list[Record]:
+    def load(self, kinds: Sequence[Kind], ids: Iterable[int]) -> list[Record]:
         found = (self._of(kinds, entity_id) for entity_id in sorted(set(ids)))
         return [detached(record) for record in found if record is not None]
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from modelreg.domain.kinds import Kind, missing
 from modelreg.domain.ports import Repo
-from modelreg.domain.records import Record
+from modelreg.domain.records import NewChild, Record
 
 from .repo import MemoryRepo
 from .tables import copied, empty_state
@@ -51,10 +51,18 @@ class MemoryStore:
         return self.run(work, write=True)
 
     def insert(
-        self, record: Record, *, under: int | None = None, parent_kinds: Sequence[Kind] = ()
+        self,
+        record: Record,
+        *,
+        under: int | None = None,
+        parent_kinds: Sequence[Kind] = (),
+        children: Sequence[NewChild] = (),
     ) -> Record:
         return self.run(
-            lambda repo: repo.insert(record, under=under, parent_kinds=parent_kinds), write=True
+            lambda repo: repo.insert(
+                record, under=under, parent_kinds=parent_kinds, children=children
+            ),
+            write=True,
         )
 
     def insert_under(
@@ -63,10 +71,12 @@ class MemoryStore:
         *,
         under: int,
         parent_kinds: Sequence[Kind],
-        child: Record | None = None,
+        children: Sequence[NewChild] = (),
     ) -> Record:
         def work(repo: Repo) -> Record:
             assert isinstance(repo, MemoryRepo)  # the port's Repo has no insert_under
-            return repo.insert_under(record, under=under, parent_kinds=parent_kinds, child=child)
+            return repo.insert_under(
+                record, under=under, parent_kinds=parent_kinds, children=children
+            )
 
         return self.run(work, write=True)
