@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from modelreg.domain.artifacts import kinds_for
-from modelreg.domain.kinds import METRIC_HISTORY
+from modelreg.domain.kinds import EXPERIMENT_RUN, METRIC_HISTORY
 from modelreg.domain.ports import StorePort
+from modelreg.domain.records import Record
+from modelreg.domain.values import Stored
 from modelreg.errors import AlreadyExists, InvalidArgument, NotFound
 from modelreg.schemas import experiments as wire
 
@@ -85,6 +87,21 @@ def test_run_times(services: Services, experiment_id: int) -> None:
     services.experiments.update_run(run_id, done)
     got = services.experiments.get_run(run_id)
     assert (got.prop("end_time_since_epoch"), got.prop("status")) == ("1000", "FINISHED")
+
+
+def test_a_stored_start_that_is_no_number_is_not_compared(
+    port: StorePort, services: Services, experiment_id: int
+) -> None:
+    """Upstream's server stores any text as a start time sent without an end time."""
+    run_id = run(services, experiment_id, startTimeSinceEpoch="100")
+
+    def upstream_wrote(record: Record) -> None:
+        record.props["start_time_since_epoch"] = Stored("string_value", "soon")
+
+    port.update((EXPERIMENT_RUN,), run_id, upstream_wrote)
+    services.experiments.update_run(run_id, wire.ExperimentRunUpdate(end_time_since_epoch="5"))
+    got = services.experiments.get_run(run_id)
+    assert (got.prop("start_time_since_epoch"), got.prop("end_time_since_epoch")) == ("soon", "5")
 
 
 def test_upsert_run_keeps_its_start(services: Services, experiment_id: int) -> None:

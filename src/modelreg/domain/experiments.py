@@ -20,6 +20,7 @@ from .common import (
     touch,
     update_entity,
 )
+from .filters.resolve import epoch_number
 from .kinds import ARTIFACT_KINDS, EXPERIMENT, EXPERIMENT_RUN, METRIC, METRIC_HISTORY, Kind
 from .paging import ListQuery
 from .ports import Repo, StorePort
@@ -33,8 +34,11 @@ HISTORY_ATTEMPTS = 50
 
 
 def _check_times(record: Record) -> None:
+    """The end may not precede the start. A stored time that is no number (upstream's
+    server keeps any text it is sent alone) cannot be compared, so it is not."""
     start, end = record.prop("start_time_since_epoch"), record.prop("end_time_since_epoch")
-    if start is not None and end is not None and int(str(end)) < int(str(start)):
+    start_ms, end_ms = epoch_number(start), epoch_number(end)
+    if start_ms is not None and end_ms is not None and end_ms < start_ms:
         raise InvalidArgument(
             f"endTimeSinceEpoch ({end}) cannot be less than startTimeSinceEpoch ({start})"
         )

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 MAX_NAME_LENGTH = 255
 INT32_MAX = 2**31 - 1
+EPOCH_DIGITS = 18
 
 
 def _clean_text(value: str) -> str:
@@ -60,11 +61,20 @@ def _id_text(value: str) -> str:
 
 
 def _epoch_millis(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return str(int(value))
-    raise PydanticCustomError("epoch", "must be epoch milliseconds: a non-negative integer")
+    """At most EPOCH_DIGITS digits: what every database compares and sorts as a number
+    (`domain.filters.resolve.epoch_number`); 13 digits last until the year 2286."""
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value)
+    if number is None or not 0 <= number < 10**EPOCH_DIGITS:
+        raise PydanticCustomError(
+            "epoch",
+            "must be epoch milliseconds: a non-negative integer of at most {digits} digits",
+            {"digits": EPOCH_DIGITS},
+        )
+    return str(number)
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]

@@ -13,7 +13,6 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    cast,
     false,
     func,
     literal_column,
@@ -38,6 +37,7 @@ from modelreg.domain.filters.resolve import (
 )
 from modelreg.domain.kinds import ARTIFACT_KIND_BY_TYPE
 from modelreg.errors import InvalidArgument
+from modelreg.schemas.base import EPOCH_DIGITS
 
 from .dialects import SQLITE, Strategy
 
@@ -58,7 +58,7 @@ class display_name(FunctionElement[str]):
     inherit_cache = True
 
 
-def _argument(element: display_name, compiler: SQLCompiler, **kw: Any) -> str:
+def _argument(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
     return str(compiler.process(next(iter(element.clauses)), **kw))
 
 
@@ -84,6 +84,42 @@ def _display_mysql(element: display_name, compiler: SQLCompiler, **kw: Any) -> s
         return f"{compiler.process(column, **kw).rsplit('.', 1)[0]}.display_name"
     arg = _argument(element, compiler, **kw)
     return f"SUBSTRING({arg}, LOCATE(':', {arg}) + 1)"
+
+
+class epoch_number(FunctionElement[int]):
+    """Epoch text as a BIGINT when it is 1 to EPOCH_DIGITS ASCII digits, else NULL.
+
+    A plain CAST fails the statement on PostgreSQL for text that is not a number (which
+    upstream's server stores when it is sent only a start or only an end time) or does
+    not fit 64 bits, and reads it as 0 on SQLite and MySQL; the checked form treats it as
+    missing on every database, as the memory store does (`resolve.epoch_number`).
+    """
+
+    type = BigInteger()
+    name = "epoch_number"
+    inherit_cache = True
+
+
+@compiles(epoch_number)
+def _epoch_sqlite(element: epoch_number, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = _argument(element, compiler, **kw)
+    return (
+        f"CASE WHEN length({arg}) BETWEEN 1 AND {EPOCH_DIGITS} "
+        f"AND {arg} NOT GLOB '*[^0-9]*' THEN CAST({arg} AS INTEGER) END"
+    )
+
+
+@compiles(epoch_number, "postgresql")
+def _epoch_postgres(element: epoch_number, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = _argument(element, compiler, **kw)
+    return f"CASE WHEN {arg} ~ '^[0-9]{{1,{EPOCH_DIGITS}}}$' THEN CAST({arg} AS BIGINT) END"
+
+
+@compiles(epoch_number, "mysql")
+@compiles(epoch_number, "mariadb")
+def _epoch_mysql(element: epoch_number, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = _argument(element, compiler, **kw)
+    return f"CASE WHEN {arg} REGEXP '^[0-9]{{1,{EPOCH_DIGITS}}}$' THEN CAST({arg} AS SIGNED) END"
 
 
 def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
@@ -289,7 +325,7 @@ class FilterCompiler:
     def _value_match(self, column: str, node: Condition, props: FromClause) -> ColumnElement[bool]:
         assert isinstance(node.target, PropertyTarget)
         if node.target.numeric_text:
-            return _compare(cast(props.c[column], BigInteger), node.op, node.value)
+            return _compare(epoch_number(props.c[column]), node.op, node.value)
         match = _compare(props.c[column], node.op, node.value)
         is_string_match = column == "string_value" and node.op in ("=", "IN")
         if self.strategy.string_prefix_index and is_string_match:

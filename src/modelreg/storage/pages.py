@@ -30,6 +30,7 @@ from modelreg.domain.filters.resolve import (
     Resolved,
     order_target,
     resolve,
+    sort_value_types,
 )
 from modelreg.domain.kinds import Kind
 from modelreg.domain.paging import Cursor, ListQuery, OrderKey, SortValue, encode_token
@@ -38,7 +39,7 @@ from modelreg.errors import InvalidArgument
 
 from . import statements as st
 from . import tables as t
-from .filter_sql import FilterCompiler
+from .filter_sql import FilterCompiler, epoch_number
 from .page_statements import page_rows
 from .reads import Reader
 
@@ -46,14 +47,6 @@ ORDER_COLUMNS = {
     "ID": "id",
     "CREATE_TIME": "create_time_since_epoch",
     "LAST_UPDATE_TIME": "last_update_time_since_epoch",
-}
-
-
-VALUE_TYPES: dict[str, tuple[type, ...]] = {
-    "int_value": (int,),
-    "double_value": (int, float),
-    "string_value": (str,),
-    "bool_value": (bool,),
 }
 
 
@@ -231,14 +224,14 @@ class PageReader(Reader):
         if isinstance(order, str) and order in ORDER_COLUMNS:
             return SortKey(table.c[ORDER_COLUMNS[order]], False, (int,))
         target = order_target(Property("name") if order == "NAME" else order, kinds)  # type: ignore[arg-type]
+        types = sort_value_types(target)
         if isinstance(target, ColumnTarget):
             compiler = self._filters(kinds[0])
-            types = (int,) if target.type == "int" else (str,)
             return SortKey(compiler.column(target), target.nullable, types)
         prop_table, owner = t.PROPERTY_TABLES[kinds[0].table.value]
-        column = target.columns[0]
+        column = prop_table.c[target.columns[0]]
         value = (
-            select(prop_table.c[column])
+            select(epoch_number(column) if target.numeric_text else column)
             .where(
                 prop_table.c[owner] == table.c.id,
                 prop_table.c.name == target.name,
@@ -246,7 +239,7 @@ class PageReader(Reader):
             )
             .scalar_subquery()
         )
-        return SortKey(value, True, VALUE_TYPES[column])
+        return SortKey(value, True, types)
 
 
 def _paged(

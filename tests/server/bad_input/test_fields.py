@@ -102,8 +102,8 @@ OTHER_FIELDS: dict[str, dict[str, list[Any]]] = {
     "run": {
         "status": ["running", "DONE", "", 1],
         "state": ["live", True],
-        "startTimeSinceEpoch": ["abc", "-1", "1.5", "", -1, 1.5, True, "١٢"],
-        "endTimeSinceEpoch": ["abc", "-5", 2.5, False],
+        "startTimeSinceEpoch": ["abc", "-1", "1.5", "", -1, 1.5, True, "١٢", "1" * 19],
+        "endTimeSinceEpoch": ["abc", "-5", 2.5, False, 10**18],
         "experimentId": [5, "x", "1.5"],
     },
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from modelreg.errors import InvalidArgument
+from modelreg.schemas.base import EPOCH_DIGITS
 from modelreg.schemas.enums import ArtifactState, ExecutionState
 
 from ..kinds import HIDDEN_CUSTOM, Kind, Table
@@ -60,6 +61,19 @@ class PropertyTarget:
 
 
 Target = ColumnTarget | PropertyTarget
+
+
+def epoch_number(text: object) -> int | None:
+    """Epoch text as its number, or None when it is not one.
+
+    Epoch text is a number when it is 1 to EPOCH_DIGITS (18) ASCII digits, as the API
+    accepts it; every such number fits a signed 64-bit integer. Other text, which
+    upstream's server may have stored, compares and sorts as a missing value, on every
+    store (storage/filter_sql.py `epoch_number` is the SQL of this rule).
+    """
+    if not isinstance(text, str) or not 0 < len(text) <= EPOCH_DIGITS:
+        return None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +280,26 @@ def order_target(prop: Property, kinds: Sequence[Kind]) -> Target:
     if isinstance(target, PropertyTarget) and len(target.columns) > 1:
         raise InvalidArgument(f"orderBy {prop.name!r} is ambiguous here: add a type suffix")
     return target
+
+
+SORT_VALUE_TYPES: dict[ValueColumn, tuple[type, ...]] = {
+    "int_value": (int,),
+    "double_value": (int, float),
+    "string_value": (str,),
+    "bool_value": (bool,),
+}
+
+
+def sort_value_types(target: Target) -> tuple[type, ...]:
+    """The Python types of what a list ordered by `target` sorts by, and so of the sort
+    value its page tokens keep: the artifact type sorts by its type id and epoch text by
+    its number, whatever a filter compares them with."""
+    if isinstance(target, ColumnTarget):
+        numeric = target.type == "int" or target.column == "type_id"
+        return (int,) if numeric else (str,)
+    if target.numeric_text:
+        return (int,)
+    return SORT_VALUE_TYPES[target.columns[0]]
 
 
 def resolve(expr: Expr | None, kinds: Sequence[Kind]) -> Resolved | None:

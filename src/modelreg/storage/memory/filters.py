@@ -25,7 +25,9 @@ from modelreg.domain.filters.resolve import (
     Negation,
     PropertyTarget,
     Resolved,
+    epoch_number,
     order_target,
+    sort_value_types,
 )
 from modelreg.domain.kinds import ALL_KINDS, ARTIFACT_KIND_BY_TYPE, Kind
 from modelreg.domain.paging import Cursor, OrderKey, SortValue
@@ -37,12 +39,6 @@ Predicate = Callable[[Record], bool]
 # Stand-ins for MLMD type ids, which the SQL store seeds in ALL_KINDS order.
 TYPE_IDS = {kind.type_name: number for number, kind in enumerate(ALL_KINDS, start=1)}
 ORDER_COLUMNS = {"ID": "id", "CREATE_TIME": "create_time", "LAST_UPDATE_TIME": "update_time"}
-VALUE_TYPES: dict[str, tuple[type, ...]] = {
-    "int_value": (int,),
-    "double_value": (int, float),
-    "string_value": (str,),
-    "bool_value": (bool,),
-}
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
     "!=": operator.ne,
@@ -174,9 +170,9 @@ def _property_condition(node: Condition, target: PropertyTarget) -> Predicate:
         stored = _stored(record, target)
         if stored is None or stored.column not in target.columns:
             return False
-        if target.numeric_text:  # CAST(string_value AS BIGINT)
-            text = str(stored.value).strip()
-            return text.lstrip("+-").isdigit() and compare(int(text), op, value)
+        if target.numeric_text:  # filter_sql.epoch_number(string_value)
+            number = epoch_number(stored.value)
+            return number is not None and compare(number, op, value)
         return compare(stored.value, op, value)
 
     return matches
@@ -227,14 +223,19 @@ def sort_key(kinds: Sequence[Kind], order: OrderKey) -> SortKey:
     prop = Property("name") if order == "NAME" else order
     assert isinstance(prop, Property)
     target = order_target(prop, kinds)
+    types = sort_value_types(target)
     if isinstance(target, ColumnTarget):
         column = target
-        types = (int,) if target.type == "int" else (str,)
         return SortKey(lambda r: column_value(r, column), target.nullable, types)
     property_target, value_column = target, target.columns[0]
 
     def stored_value(record: Record) -> SortValue:
         stored = _stored(record, property_target)
-        return stored.value if stored is not None and stored.column == value_column else None
+        if stored is None or stored.column != value_column:
+            return None
+        if property_target.numeric_text:  # filter_sql.epoch_number(string_value)
+            return epoch_number(stored.value)
+        value: SortValue = stored.value
+        return value
 
-    return SortKey(stored_value, True, VALUE_TYPES[value_column])
+    return SortKey(stored_value, True, types)
