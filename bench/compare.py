@@ -15,7 +15,8 @@ hours at 1,000,000 versions); everything measured goes through HTTP.
 
 On MySQL/MariaDB modelreg opens the databases with the driver the URL names (a bare
 `mysql://` gets mysqlclient when installed, `mysql+pymysql://` PyMySQL); MLflow always
-gets PyMySQL, the driver its documentation names. Each system's databases are created on that server.
+gets PyMySQL, the driver its documentation names. Each system's databases are created on
+that server.
 
 Writes bench/results/compare-<engine>.json; bench/plot.py turns it into tables and plots.
 """
